@@ -1,0 +1,157 @@
+/**
+ * The Environment: what one deployment environment *wants*.
+ *
+ * Read from the `stackpilot:`-namespaced keys of `stacks/Pulumi.<env>.yaml`, a real Pulumi
+ * stack config file. Unknown keys are errors (strict objects) so that a typo is reported,
+ * not silently ignored. Defaults are stated on each field; per-environment defaults
+ * (dev small, prod replicated and gated) are applied by `src/plan/environment.ts`.
+ */
+import { z } from 'zod';
+
+/** The config namespace of every stackpilot key in a stack file. */
+export const CONFIG_NAMESPACE = 'stackpilot';
+/** The config namespace of application secret values (`secrets:OPENAI_API_KEY`). */
+export const SECRETS_NAMESPACE = 'secrets';
+
+export const TierSchema = z.enum(['small', 'medium', 'large']);
+export type Tier = z.infer<typeof TierSchema>;
+
+export const RolloutStrategySchema = z.enum(['rolling', 'blue-green']);
+export type RolloutStrategy = z.infer<typeof RolloutStrategySchema>;
+
+/** Where the stack deploys: a kube context, or YAML rendered to a directory. */
+export const TargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('render'),
+    /** Directory for rendered YAML, relative to the state directory. Default `rendered/<env>`. */
+    directory: z.string().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('cluster'),
+    /** kubeconfig context name. */
+    context: z.string().min(1),
+    /** kubeconfig path; default: the provider's default lookup. */
+    kubeconfig: z.string().optional(),
+  }),
+]);
+export type Target = z.infer<typeof TargetSchema>;
+
+export const AutoscalingSchema = z.strictObject({
+  enabled: z.boolean(),
+  minReplicas: z.number().int().min(1).optional(),
+  maxReplicas: z.number().int().min(1).optional(),
+  /** Target average CPU utilisation in percent. Default 70. */
+  targetCPUUtilization: z.number().int().min(10).max(100).optional(),
+});
+export type Autoscaling = z.infer<typeof AutoscalingSchema>;
+
+/** Per-component overrides inside one environment. */
+export const ComponentOverrideSchema = z.strictObject({
+  replicas: z.number().int().min(0).optional(),
+  tier: TierSchema.optional(),
+  autoscaling: AutoscalingSchema.partial().optional(),
+  cpu: z.string().optional(),
+  memory: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  image: z.string().optional(),
+  disabled: z.boolean().optional(),
+});
+export type ComponentOverride = z.infer<typeof ComponentOverrideSchema>;
+
+/** Monthly unit prices used for the cost estimate. Defaults: a typical managed cluster in USD. */
+export const CostRatesSchema = z.strictObject({
+  currency: z.string().default('USD'),
+  cpuCoreMonth: z.number().nonnegative().optional(),
+  memoryGiBMonth: z.number().nonnegative().optional(),
+  storageGiBMonth: z.number().nonnegative().optional(),
+  loadBalancerMonth: z.number().nonnegative().optional(),
+});
+export type CostRates = z.infer<typeof CostRatesSchema>;
+
+/** The raw `stackpilot:` keys of a stack file, all optional; `resolveEnvironment` fills defaults. */
+export const EnvironmentConfigSchema = z.strictObject({
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
+    .optional(),
+  tier: TierSchema.optional(),
+  replicas: z.number().int().min(1).optional(),
+  autoscaling: AutoscalingSchema.optional(),
+  /** Public domain; the Ingress host is `<domain>` (frontends) with path routes to backends. */
+  domain: z.string().optional(),
+  tls: z.strictObject({ enabled: z.boolean(), issuer: z.string().optional() }).optional(),
+  ingressClass: z.string().optional(),
+  rollout: RolloutStrategySchema.optional(),
+  approval: z
+    .strictObject({
+      required: z.boolean(),
+      /** Minutes an approval stays valid. Default 60. */
+      ttlMinutes: z.number().int().min(1).optional(),
+    })
+    .optional(),
+  /** Roll back automatically to the last good version when an up fails. */
+  autoRollback: z.boolean().optional(),
+  target: TargetSchema.optional(),
+  /** Spread replicas across nodes and zones. */
+  spread: z.boolean().optional(),
+  /** Emit a Prometheus-operator ServiceMonitor per scraped component. */
+  serviceMonitor: z.boolean().optional(),
+  /** Image registry prefix, e.g. `ghcr.io/acme`. */
+  registry: z.string().optional(),
+  /** Services the environment supplies as managed ones (skip in-cluster StatefulSets). */
+  managed: z
+    .strictObject({
+      postgres: z.boolean().optional(),
+      redis: z.boolean().optional(),
+      rabbitmq: z.boolean().optional(),
+    })
+    .optional(),
+  backup: z
+    .strictObject({
+      /** Cron schedule of backups. */
+      schedule: z.string().optional(),
+      retentionDays: z.number().int().min(1).optional(),
+    })
+    .optional(),
+  components: z.record(z.string(), ComponentOverrideSchema).optional(),
+  cost: CostRatesSchema.optional(),
+  /** Path of a plan JSON file that the on-disk Pulumi program (`Pulumi.yaml` main) deploys. */
+  planFile: z.string().optional(),
+});
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
+
+/** An environment with every default applied: what the planner reads. */
+export const EnvironmentSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][-a-z0-9]*$/),
+  namespace: z.string(),
+  tier: TierSchema,
+  replicas: z.number().int().min(1),
+  autoscaling: z.strictObject({
+    enabled: z.boolean(),
+    minReplicas: z.number().int().min(1),
+    maxReplicas: z.number().int().min(1),
+    targetCPUUtilization: z.number().int(),
+  }),
+  domain: z.string(),
+  tls: z.strictObject({ enabled: z.boolean(), issuer: z.string() }),
+  ingressClass: z.string(),
+  rollout: RolloutStrategySchema,
+  approval: z.strictObject({ required: z.boolean(), ttlMinutes: z.number().int() }),
+  autoRollback: z.boolean(),
+  target: TargetSchema,
+  spread: z.boolean(),
+  serviceMonitor: z.boolean(),
+  registry: z.string(),
+  managed: z.strictObject({ postgres: z.boolean(), redis: z.boolean(), rabbitmq: z.boolean() }),
+  backup: z.strictObject({ schedule: z.string(), retentionDays: z.number().int() }),
+  components: z.record(z.string(), ComponentOverrideSchema),
+  cost: z.strictObject({
+    currency: z.string(),
+    cpuCoreMonth: z.number(),
+    memoryGiBMonth: z.number(),
+    storageGiBMonth: z.number(),
+    loadBalancerMonth: z.number(),
+  }),
+  planFile: z.string().optional(),
+});
+export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -1,0 +1,5 @@
+export * from './app';
+export * from './environment';
+export * from './plan';
+export * from './errors';
+export * from './canonical';
