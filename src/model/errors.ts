@@ -93,3 +93,21 @@ export class ForbiddenError extends StackpilotError {
     super(message, code);
   }
 }
+
+/** Who holds a stack lock, as far as the backend tells. */
+export interface LockHolder {
+  pid?: number;
+  host?: string;
+  user?: string;
+  since?: string;
+}
+
+/** Another process holds the stack's lock: an expected outcome the caller reports, with the holders. */
+export class StackLockedError extends ConflictError {
+  constructor(
+    message: string,
+    readonly holders: LockHolder[] = [],
+  ) {
+    super(message, 'stack_locked');
+  }
+}

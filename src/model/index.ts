@@ -3,3 +3,4 @@ export * from './environment';
 export * from './plan';
 export * from './errors';
 export * from './canonical';
+export * from './operations';

@@ -1,0 +1,12 @@
+export {
+  Engine,
+  type EngineOptions,
+  type PreviewOptions,
+  type UpOptions,
+  type DeployOptions,
+} from './engine';
+export { findToolchain, engineCacheDir, type Toolchain } from './toolchain';
+export { classifyEngineError } from './errors';
+export type { EventSink } from './events';
+export { requiredSecretKeys, secretEnvVar, type MissingSecretPolicy } from './secrets';
+export { stateLayout, type StateLayout, type PassphrasePolicy } from './state';

@@ -1,0 +1,72 @@
+/**
+ * Opens the Pulumi stack of one (project, environment) through `LocalWorkspace` with an
+ * inline program. The workspace directory lives in the state directory, so nothing the
+ * engine writes (encryption salt, secret config) lands in the repository.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type PulumiFn,
+  type Stack,
+} from '@pulumi/pulumi/automation';
+import { cliRoot, engineEnv, type Toolchain } from './toolchain';
+import { classifyEngineError } from './errors';
+
+/** Everything needed to open stacks. */
+export interface WorkspaceContext {
+  toolchain: Toolchain;
+  backendUrl: string;
+  passphrase: string;
+  workspacesDir: string;
+}
+
+const commands = new Map<string, Promise<PulumiCommand>>();
+
+/** The Automation API's handle on our CLI, created once per binary. */
+function pulumiCommand(toolchain: Toolchain): Promise<PulumiCommand> {
+  let command = commands.get(toolchain.cli);
+  if (!command) {
+    command = PulumiCommand.get({ root: cliRoot(toolchain) });
+    commands.set(toolchain.cli, command);
+  }
+  return command;
+}
+
+/** How to open a stack: create it when missing, or only select an existing one. */
+export type OpenMode = 'create-or-select' | 'select';
+
+/** Opens `project/environment`, running `program` for operations that need one. */
+export async function openStack(
+  ctx: WorkspaceContext,
+  project: string,
+  environment: string,
+  program: PulumiFn,
+  mode: OpenMode,
+): Promise<Stack> {
+  const workDir = join(ctx.workspacesDir, project);
+  mkdirSync(workDir, { recursive: true });
+  const options = {
+    workDir,
+    pulumiCommand: await pulumiCommand(ctx.toolchain),
+    envVars: engineEnv(ctx.toolchain, {
+      PULUMI_BACKEND_URL: ctx.backendUrl,
+      PULUMI_CONFIG_PASSPHRASE: ctx.passphrase,
+    }),
+    projectSettings: {
+      name: project,
+      runtime: 'nodejs' as const,
+      backend: { url: ctx.backendUrl },
+    },
+    secretsProvider: 'passphrase',
+  };
+  const args = { projectName: project, stackName: environment, program };
+  try {
+    return mode === 'select'
+      ? await LocalWorkspace.selectStack(args, options)
+      : await LocalWorkspace.createOrSelectStack(args, options);
+  } catch (err) {
+    throw classifyEngineError(err, { project, environment });
+  }
+}
