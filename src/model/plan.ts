@@ -370,6 +370,11 @@ export const ImagePlanSchema = z.strictObject({
   /** The generated Dockerfile's text, when the source is `generated`. */
   generatedDockerfile: z.string().optional(),
   context: z.string().optional(),
+  /**
+   * Build arguments inlined into the image (public values such as Next.js `NEXT_PUBLIC_*`
+   * URLs); never secrets. When present the image differs per environment and its tag says so.
+   */
+  buildArgs: z.record(z.string(), z.string()).optional(),
 });
 export type ImagePlan = z.infer<typeof ImagePlanSchema>;
 
