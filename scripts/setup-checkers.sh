@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs the third-party Kubernetes manifest checkers that test/unit/program/checkers.test.ts
+# runs over the program's rendered manifests. Idempotent and cached outside the repository
+# (default ~/.cache/stackpilot/checkers): a second run with everything cached takes seconds.
+#
+#   venv/            python venv with checkov and kubernetes-validate (PyPI)
+#   bin/kube-score   built with `go install` from the Go module proxy
+#
+# Polaris (github.com/fairwindsops/polaris) is not served by the Go module proxy here, so it is
+# not installed; the tests print that and check its core rules in TypeScript instead.
+# A checker that fails to install is reported and skipped, never fatal: the tests skip it with
+# the reason, and our own TypeScript rule checks always run.
+set -uo pipefail
+
+DIR="${STACKPILOT_CHECKERS_DIR:-$HOME/.cache/stackpilot/checkers}"
+CHECKOV_VERSION=3.3.30
+KUBERNETES_VALIDATE_VERSION=1.37.0
+KUBE_SCORE_VERSION=v1.20.0
+mkdir -p "$DIR/bin"
+status=0
+
+log() { printf 'setup-checkers: %s\n' "$*"; }
+
+# --- Python checkers -------------------------------------------------------------------------
+py_ok() {
+  [ -x "$DIR/venv/bin/checkov" ] && [ -x "$DIR/venv/bin/kubernetes-validate" ] &&
+    "$DIR/venv/bin/pip" show checkov 2>/dev/null | grep -qx "Version: $CHECKOV_VERSION" &&
+    "$DIR/venv/bin/pip" show kubernetes-validate 2>/dev/null | grep -qx "Version: $KUBERNETES_VALIDATE_VERSION"
+}
+if py_ok; then
+  log "checkov $CHECKOV_VERSION and kubernetes-validate $KUBERNETES_VALIDATE_VERSION: cached"
+elif command -v python3 >/dev/null; then
+  log "installing checkov $CHECKOV_VERSION and kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
+  [ -x "$DIR/venv/bin/pip" ] || python3 -m venv "$DIR/venv"
+  if "$DIR/venv/bin/pip" install --quiet --disable-pip-version-check \
+    "checkov==$CHECKOV_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"; then
+    log "python checkers installed"
+  else
+    log "WARNING: pip install of checkov/kubernetes-validate failed"
+    status=1
+  fi
+else
+  log "WARNING: python3 not found; checkov and kubernetes-validate not installed"
+  status=1
+fi
+
+# --- kube-score --------------------------------------------------------------------------------
+if [ -x "$DIR/bin/kube-score" ] && [ "$(cat "$DIR/bin/kube-score.version" 2>/dev/null)" = "$KUBE_SCORE_VERSION" ]; then
+  log "kube-score $KUBE_SCORE_VERSION: cached"
+elif command -v go >/dev/null; then
+  log "building kube-score $KUBE_SCORE_VERSION (go install)"
+  if GOBIN="$DIR/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false \
+    go install -trimpath "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"; then
+    echo "$KUBE_SCORE_VERSION" >"$DIR/bin/kube-score.version"
+    log "kube-score installed"
+  else
+    log "WARNING: kube-score did not build"
+    status=1
+  fi
+else
+  log "WARNING: go not found; kube-score not installed"
+  status=1
+fi
+
+log "done (cache: $DIR)"
+# Never fail the caller: a missing checker is a skipped test with its reason, not a broken set-up.
+exit 0

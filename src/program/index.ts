@@ -1,0 +1,70 @@
+/**
+ * DeploymentPlan → Pulumi program. The only part of stackpilot that imports
+ * `@pulumi/kubernetes` and `@pulumi/random`: one plan node becomes one resource, named from the
+ * node id and waiting for exactly the node's `dependsOn`.
+ */
+import * as path from 'node:path';
+import * as k8s from '@pulumi/kubernetes';
+import { InputError } from '../model/errors';
+import type { Target } from '../model/environment';
+import type { DeploymentPlan } from '../model/plan';
+import { construct } from './construct';
+import { declareResources } from './declare';
+import { PROVIDER_NAME } from './names';
+import { providerArgs } from './provider';
+
+export { ejectProject, writeEjectedProject, type EjectOptions } from './eject';
+export { declareResources } from './declare';
+export { resourceName, PROVIDER_NAME } from './names';
+
+/** How the program reaches Kubernetes. */
+export interface ProgramOptions {
+  /** From the environment: a kube context, or render YAML to a directory. */
+  target: Target;
+  /** Absolute directory the manifests are rendered to; required when `target.kind` is `render`. */
+  renderDirectory?: string;
+}
+
+/** The stack outputs. Plain plan values: never a secret. */
+export interface ProgramOutputs {
+  /** The namespace everything is deployed to. */
+  namespace: string;
+  /** Public URLs of the routes, e.g. `https://shop.example.com`. */
+  publicUrls: string[];
+  /** Component name → in-cluster address, e.g. `http://api.shop-dev.svc.cluster.local:8000`. */
+  addresses: Record<string, string>;
+  /** The deployed plan's content hash (`sha256:…`). */
+  planHash: string;
+}
+
+/**
+ * The inline Pulumi program of a plan: registers an explicit `k8s.Provider`, then one resource
+ * per plan node in dependency order, and returns the {@link ProgramOutputs}.
+ *
+ * The plan is checked before anything runs: a `dependsOn` naming an unknown node, a cycle, two
+ * nodes with one resource name, a Secret reading a generated password it does not depend on,
+ * or a render target without an absolute directory is an {@link InputError} listing every issue.
+ */
+export function createProgram(
+  plan: DeploymentPlan,
+  options: ProgramOptions,
+): () => Promise<ProgramOutputs> {
+  const decls = declareResources(plan);
+  const { target, renderDirectory } = options;
+  if (target.kind === 'render' && !(renderDirectory && path.isAbsolute(renderDirectory))) {
+    throw new InputError('a render target needs an absolute render directory', [
+      { field: 'renderDirectory', message: `got ${renderDirectory ?? 'nothing'}` },
+    ]);
+  }
+  const args = providerArgs(target, plan.namespace, renderDirectory ?? '');
+  return async () => {
+    const provider = new k8s.Provider(PROVIDER_NAME, args);
+    construct(decls, provider);
+    return {
+      namespace: plan.namespace,
+      publicUrls: [...plan.outputs.publicUrls],
+      addresses: { ...plan.outputs.addresses },
+      planHash: plan.hash,
+    };
+  };
+}
