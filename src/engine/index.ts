@@ -10,3 +10,4 @@ export { classifyEngineError } from './errors';
 export type { EventSink } from './events';
 export { requiredSecretKeys, secretEnvVar, type MissingSecretPolicy } from './secrets';
 export { stateLayout, type StateLayout, type PassphrasePolicy } from './state';
+export { renderManifests, type RenderOptions } from './render';

@@ -1,0 +1,31 @@
+/**
+ * Confirmation before changing a gated environment: the user types the environment's name.
+ * Without a terminal and without `--yes` the answer is no.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { Environment } from '../model/environment';
+import { ForbiddenError } from '../model/errors';
+
+/** Resolves when the change may go ahead; throws ForbiddenError otherwise. */
+export async function confirmGated(
+  env: Environment,
+  action: string,
+  yes: boolean | undefined,
+): Promise<void> {
+  if (!env.approval.required || yes) return;
+  if (!process.stdin.isTTY) {
+    throw new ForbiddenError(
+      `${action} on ${env.name} needs confirmation: it is a gated environment. Pass --yes to confirm.`,
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(
+      `${env.name} is a gated environment. Type its name to ${action}: `,
+    );
+    if (answer.trim() !== env.name)
+      throw new ForbiddenError(`${action} on ${env.name} not confirmed`);
+  } finally {
+    rl.close();
+  }
+}

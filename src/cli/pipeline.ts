@@ -1,0 +1,82 @@
+/**
+ * The steps most commands share: a repository directory and an environment name become an
+ * AppModel, an Environment and a DeploymentPlan, and plans are written to disk atomically.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { analyzeRepository } from '../analyze';
+import type { AppModel } from '../model/app';
+import { canonicalJson } from '../model/canonical';
+import type { Environment } from '../model/environment';
+import { InputError } from '../model/errors';
+import { DeploymentPlanSchema, type DeploymentPlan } from '../model/plan';
+import { loadEnvironment, planDeployment, renderReport } from '../plan';
+import type { CliContext } from './context';
+
+/** An analyzed and planned repository. */
+export interface Planned {
+  app: AppModel;
+  env: Environment;
+  plan: DeploymentPlan;
+}
+
+/** Analyzes `dir` and plans it for `envName`. */
+export async function planRepository(
+  ctx: CliContext,
+  dir: string,
+  envName: string,
+): Promise<Planned> {
+  const env = await loadEnvironment(ctx.stacksDir, envName);
+  const app = await analyzeRepository(dir);
+  return { app, env, plan: await planDeployment(app, env) };
+}
+
+/** The project (app) name: a repository directory is analyzed for it, anything else is taken as the name. */
+export async function projectName(target: string): Promise<string> {
+  if (existsSync(target) && statSync(target).isDirectory())
+    return (await analyzeRepository(target)).name;
+  return target;
+}
+
+/** Where a plan's files go by default: `<state>/out/<app>/<env>/`. */
+export function defaultPlanDir(ctx: CliContext, plan: DeploymentPlan): string {
+  return join(ctx.stateDir, 'out', plan.app, plan.environment);
+}
+
+/** Writes `plan.json` and `report.md` into `dir`, each via a temporary file and a rename. */
+export function writePlanFiles(
+  plan: DeploymentPlan,
+  dir: string,
+): { planFile: string; reportFile: string } {
+  mkdirSync(dir, { recursive: true });
+  const planFile = join(dir, 'plan.json');
+  const reportFile = join(dir, 'report.md');
+  writeAtomic(planFile, `${canonicalJson(plan, 2)}\n`);
+  writeAtomic(reportFile, renderReport(plan));
+  return { planFile, reportFile };
+}
+
+/** Reads and validates a plan JSON file, naming the file in every issue. */
+export function readPlanFile(file: string): DeploymentPlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(`cannot read plan ${file}`, [{ file, message: (err as Error).message }]);
+  }
+  const parsed = DeploymentPlanSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      `${file} is not a valid plan`,
+      parsed.error.issues.map((i) => ({ file, field: i.path.join('.'), message: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
