@@ -94,7 +94,8 @@ function findCycle(nodes: readonly PlanNode[], ids: Map<string, number>): string
     state.set(id, 'open');
     stack.push(id);
     for (const dep of nodes[ids.get(id) ?? -1]?.dependsOn ?? []) {
-      if (!ids.has(dep)) continue;
+      // Unknown ids and self-dependencies are reported on their own.
+      if (!ids.has(dep) || dep === id) continue;
       const found = visit(dep);
       if (found) return found;
     }

@@ -6,7 +6,7 @@
 import type { DeploymentPlan, SecretPart } from '../../model/plan';
 import { SecretValue, splitConfigKey, type ResourceDecl, type Value } from '../decl';
 import { PROVIDER_NAME } from '../names';
-import { lit, print, quote, raw, type Expr, type Prop } from './printer';
+import { lit, printStatement, quote, raw, type Expr, type Prop } from './printer';
 
 /** Names the generated module exports as stack outputs, or uses itself. */
 const RESERVED = new Set([
@@ -40,13 +40,13 @@ export function indexSource(
   ];
   for (const [ns, name] of configs) {
     out.push(
-      statement(`const ${name} = `, call('pulumi.Config', ns === '' ? [] : [lit(ns)], true)),
+      printStatement(`const ${name} = `, call('pulumi.Config', ns === '' ? [] : [lit(ns)], true)),
     );
   }
   if (configs.size) out.push('');
   out.push("// The stack's explicit Kubernetes provider.");
   out.push(
-    statement(
+    printStatement(
       'const provider = ',
       call('k8s.Provider', [lit(PROVIDER_NAME), toExpr(providerArgs, consts, configs)], true),
     ),
@@ -63,22 +63,27 @@ export function indexSource(
     const args: Expr[] = [lit(d.name), toExpr(d.args, consts, configs)];
     if (opts.length) args.push({ t: 'obj', props: opts });
     out.push('');
-    out.push(`// ${d.nodeId}`);
-    out.push(statement(`const ${constOf(consts, d.nodeId)} = `, call(d.cls, args, true)));
+    out.push(`// ${d.nodeId}: ${describe(d)}`);
+    out.push(printStatement(`const ${constOf(consts, d.nodeId)} = `, call(d.cls, args, true)));
   }
   out.push('');
   out.push('// Stack outputs: plain plan values, never a secret.');
-  out.push(statement('export const namespace = ', lit(plan.namespace)));
+  out.push(printStatement('export const namespace = ', lit(plan.namespace)));
   out.push(
-    statement('export const publicUrls = ', toExpr(plan.outputs.publicUrls, consts, configs)),
+    printStatement('export const publicUrls = ', toExpr(plan.outputs.publicUrls, consts, configs)),
   );
-  out.push(statement('export const addresses = ', toExpr(plan.outputs.addresses, consts, configs)));
-  out.push(statement('export const planHash = ', lit(plan.hash)));
+  out.push(
+    printStatement('export const addresses = ', toExpr(plan.outputs.addresses, consts, configs)),
+  );
+  out.push(printStatement('export const planHash = ', lit(plan.hash)));
   return `${out.join('\n')}\n`;
 }
 
-function statement(head: string, e: Expr): string {
-  return `${head}${print(e, 0, head.length, 1)};`;
+/** `Deployment api`, `ServiceMonitor api`, `RandomPassword`: what a const holds, for its comment. */
+function describe(d: ResourceDecl): string {
+  const kind = typeof d.args.kind === 'string' ? d.args.kind : (d.cls.split('.').pop() ?? d.cls);
+  const meta = d.args.metadata as { name?: unknown } | undefined;
+  return typeof meta?.name === 'string' ? `${kind} ${meta.name}` : kind;
 }
 
 function call(callee: string, args: Expr[], isNew = false): Expr {

@@ -40,6 +40,16 @@ export function print(e: Expr, indent: number, col: number, suffix: number): str
   }
 }
 
+/** A statement `<head><expression>;`, e.g. head `const x = `. */
+export function printStatement(head: string, e: Expr): string {
+  const printed = print(e, 0, head.length, 1);
+  // Like prettier, a string too long for the line moves below the `=`.
+  if (e.t === 'lit' && typeof e.v === 'string' && head.length + printed.length + 1 > PRINT_WIDTH) {
+    return `${head.trimEnd()}\n  ${printed};`;
+  }
+  return `${head}${printed};`;
+}
+
 /** A string literal as prettier quotes it: single quotes unless that needs more escapes. */
 export function quote(s: string): string {
   const singles = (s.match(/'/g) ?? []).length;
@@ -122,12 +132,13 @@ function printProp(p: Prop, indent: number): string {
   if ('shorthand' in p) return p.shorthand;
   const head = `${key(p.key)}: `;
   const value = print(p.value, indent, indent + head.length, 1);
-  // A string that does not fit after a long key moves to its own line (prettier's
-  // break-after-operator layout); keys of at most the tab width stay put.
+  // A string that does not fit after its key moves to its own line (prettier's
+  // break-after-operator layout), unless the key is shorter than tab width + 3, where the
+  // move would gain too little.
   if (
     p.value.t === 'lit' &&
     typeof p.value.v === 'string' &&
-    key(p.key).length > 2 &&
+    key(p.key).length >= 5 &&
     indent + head.length + value.length + 1 > PRINT_WIDTH
   ) {
     return `${key(p.key)}:\n${pad(indent + 2)}${value}`;
