@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { AppModel } from '../model/app';
 import type { Environment } from '../model/environment';
+import type { DeploymentPlan } from '../model/plan';
 import {
   ContainerEnvSchema,
   ContainerSecurityContextSchema,
@@ -36,10 +37,11 @@ export const ComponentFactsSchema = z.strictObject({
   args: z.array(z.string()),
   /** containerize: named container ports. */
   ports: z.array(z.strictObject({ name: z.string(), containerPort: z.number().int() })),
-  /** workloads / data-services: which controller runs it; `none` for components not run in-cluster. */
-  controller: z.enum(['deployment', 'statefulset', 'none']),
-  /** workloads: pod labels and selector labels. */
-  labels: z.record(z.string(), z.string()),
+  /**
+   * workloads (app components) / data-services (data components): which controller runs it;
+   * `job` for run-once components, `none` for components not run in-cluster.
+   */
+  controller: z.enum(['deployment', 'statefulset', 'job', 'none']),
   /** scaling: requests and limits. */
   resources: ResourcesSchema,
   /** scaling: fixed replica count, absent when autoscaled. */
@@ -53,11 +55,18 @@ export const ComponentFactsSchema = z.strictObject({
     startup: ProbeSchema.optional(),
   }),
   podAnnotations: z.record(z.string(), z.string()),
+  /** observability: structured-logging env entries (`LOG_FORMAT=json`), only names the app does not set. */
+  logEnv: z.array(ContainerEnvSchema),
   /** secrets: env entries that read plan Secrets. */
   secretEnv: z.array(ContainerEnvSchema),
+  /**
+   * secrets: env entries of the component's migration Job that differ from `secretEnv`
+   * (the direct, unpooled database URL instead of the pooled one).
+   */
+  migrationSecretEnv: z.array(ContainerEnvSchema),
   /** networking: service-discovery env entries (in-cluster URLs). */
   discoveryEnv: z.array(ContainerEnvSchema),
-  /** workloads: plain config env entries. */
+  /** workloads (app components) / data-services (data components): plain config env entries. */
   configEnv: z.array(ContainerEnvSchema),
   /** security: identity and security contexts. */
   serviceAccount: z.string(),
@@ -80,6 +89,18 @@ export const ComponentFactsSchema = z.strictObject({
   ]),
   minReadySeconds: z.number().int().min(0),
   terminationGracePeriodSeconds: z.number().int().min(0),
+  /** rollout: how many old ReplicaSets to keep for `rollout undo`, and when a rollout counts as stuck. */
+  revisionHistoryLimit: z.number().int().min(0),
+  progressDeadlineSeconds: z.number().int().min(1),
+  /**
+   * rollout: blue-green colours of a component. `active` gets this plan's image; the standby
+   * colour keeps `standbyImage` (the previous release, warm for an instant switch-back) or,
+   * with no previous release, runs this image at zero replicas.
+   */
+  blueGreen: z.strictObject({
+    active: z.enum(['blue', 'green']),
+    standbyImage: z.string().optional(),
+  }),
 });
 export type ComponentFacts = z.infer<typeof ComponentFactsSchema>;
 export type FactField = keyof ComponentFacts;
@@ -118,6 +139,11 @@ export interface SkillInput {
   readonly nodes: readonly PlanNode[];
   /** Plan sections contributed so far. */
   readonly sections: Readonly<Partial<PlanSections>>;
+  /**
+   * The plan deployed before this one in the same environment, when the caller knows it.
+   * Only the rollout skill reads it (blue-green keeps the previous release on the standby colour).
+   */
+  readonly previous?: DeploymentPlan;
 }
 
 /** A planning skill. `run` must be pure: same input, same output. */

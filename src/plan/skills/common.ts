@@ -1,0 +1,455 @@
+/**
+ * Small pure helpers every built-in skill shares, so that skills agree on names, labels,
+ * ports and which components run in the cluster without reading each other's output.
+ */
+import type { AppModel, Component, EnvVar } from '../../model/app';
+import type { Environment } from '../../model/environment';
+import type { ContainerEnv, PlanNode } from '../../model/plan';
+import type { ComponentFacts, SkillInput } from '../skill';
+import { dataEngine, DATA_CATALOG, type DataEngine } from './data-catalog';
+
+/** The value of `app.kubernetes.io/managed-by` on everything stackpilot creates. */
+export const MANAGED_BY = 'stackpilot';
+/** Pod label carrying the blue-green colour. */
+export const COLOR_LABEL = 'stackpilot.dev/color';
+/** UID and GID every container runs as (≥ 10000, so it maps to no user on the node). */
+export const RUN_AS_ID = 10001;
+
+/** Kinds that hold state and are run from a pinned upstream image, never built. */
+const DATA_KINDS = new Set<Component['kind']>(['database', 'cache', 'queue']);
+/** Kinds that serve HTTP when they have a port. */
+const HTTP_KINDS = new Set<Component['kind']>(['frontend', 'backend', 'chatbot', 'proxy']);
+
+export function isDataComponent(c: Component): boolean {
+  return DATA_KINDS.has(c.kind);
+}
+
+/** A data component the environment supplies as a managed service (no in-cluster StatefulSet). */
+export function isManaged(env: Environment, c: Component): boolean {
+  if (!isDataComponent(c)) return false;
+  const engine = dataEngine(c);
+  return engine !== undefined && env.managed[engine];
+}
+
+export function isDisabled(env: Environment, c: Component): boolean {
+  return env.components[c.name]?.disabled === true;
+}
+
+/** Components that run in the cluster in this environment, sorted by name. */
+export function inClusterComponents(app: AppModel, env: Environment): Component[] {
+  return app.components
+    .filter((c) => !isDisabled(env, c) && !isManaged(env, c))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** In-cluster components the planner builds and runs itself (not data services). */
+export function appComponents(app: AppModel, env: Environment): Component[] {
+  return inClusterComponents(app, env).filter((c) => !isDataComponent(c));
+}
+
+/** In-cluster data services (Redis, RabbitMQ, Postgres…). */
+export function dataComponents(app: AppModel, env: Environment): Component[] {
+  return inClusterComponents(app, env).filter(isDataComponent);
+}
+
+export function findComponent(app: AppModel, name: string): Component | undefined {
+  return app.components.find((c) => c.name === name);
+}
+
+/** Postgres a component talks to (component names or external ids), sorted: what its migrations reach. */
+export function databaseTargets(app: AppModel, c: Component): string[] {
+  return app.edges
+    .filter((e) => e.from === c.name)
+    .filter((e) => {
+      if (e.target === 'external')
+        return app.externalServices.find((x) => x.id === e.to)?.kind === 'postgres';
+      const t = findComponent(app, e.to);
+      return t !== undefined && isDataComponent(t) && dataEngine(t) === 'postgres';
+    })
+    .map((e) => e.to)
+    .sort();
+}
+
+/** Framework name in lowercase, or `''`. */
+export function frameworkOf(c: Component): string {
+  return (c.framework?.name ?? '').toLowerCase();
+}
+
+export function isNextJs(c: Component): boolean {
+  return /^next(\.?js)?$/.test(frameworkOf(c));
+}
+
+/** The port the component listens on: as analyzed, else the framework's default; none for workers and jobs. */
+export function primaryPort(c: Component): number | undefined {
+  const engine = dataEngine(c);
+  if (isDataComponent(c) && engine) return DATA_CATALOG[engine].ports[0]!.containerPort;
+  if (c.port !== undefined) return c.port;
+  if (!HTTP_KINDS.has(c.kind)) return undefined;
+  const fw = frameworkOf(c);
+  if (isNextJs(c) || fw === 'express' || fw === 'nestjs' || fw === 'remix') return 3000;
+  if (fw === 'flask') return 5000;
+  if (c.language === 'python') return 8000;
+  return 8080;
+}
+
+/** Named container ports of a component (data services may have several). */
+export function containerPorts(c: Component): Array<{ name: string; containerPort: number }> {
+  const engine = dataEngine(c);
+  if (isDataComponent(c) && engine) return DATA_CATALOG[engine].ports.map((p) => ({ ...p }));
+  const port = primaryPort(c);
+  return port === undefined
+    ? []
+    : [{ name: isDataComponent(c) ? 'tcp' : 'http', containerPort: port }];
+}
+
+/** Serves HTTP: gets a ClusterIP Service, HTTP probes and discovery URLs. */
+export function servesHttp(c: Component): boolean {
+  return (
+    !isDataComponent(c) && primaryPort(c) !== undefined && c.kind !== 'worker' && c.kind !== 'job'
+  );
+}
+
+/** In-cluster DNS name of a component's Service. */
+export function serviceHost(env: Environment, name: string): string {
+  return `${name}.${env.namespace}.svc.cluster.local`;
+}
+
+/** Labels that select a component's pods (and, with a colour, one blue-green colour). */
+export function selectorLabels(
+  app: AppModel,
+  env: Environment,
+  name: string,
+  color?: 'blue' | 'green',
+): Record<string, string> {
+  const labels: Record<string, string> = {
+    'app.kubernetes.io/instance': `${app.name}-${env.name}`,
+    'app.kubernetes.io/name': name,
+  };
+  if (color) labels[COLOR_LABEL] = color;
+  return labels;
+}
+
+/** Full recommended labels of a pod: selector labels plus component role, app and manager. */
+export function podLabels(
+  app: AppModel,
+  env: Environment,
+  name: string,
+  role: string,
+  color?: 'blue' | 'green',
+): Record<string, string> {
+  return {
+    ...selectorLabels(app, env, name, color),
+    'app.kubernetes.io/component': role,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/part-of': app.name,
+  };
+}
+
+/** Lowercase DNS-1123 form of an identifier: `OPENAI_API_KEY` → `openai-api-key`. */
+export function kebab(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** The path prefix a public component is routed under on the environment's host. */
+export interface RouteRule {
+  component: string;
+  path: string;
+}
+
+/**
+ * Path routing on the one public host: the first public frontend gets `/`, a single public
+ * backend `/api` (several: `/api/<name>`), a single chatbot `/chat`, anything else `/<name>`.
+ * Sorted by path.
+ */
+export function routeRules(app: AppModel, env: Environment): RouteRule[] {
+  const pub = appComponents(app, env).filter((c) => c.public && servesHttp(c));
+  const rules: RouteRule[] = [];
+  const byKind = (k: Component['kind']): Component[] => pub.filter((c) => c.kind === k);
+  byKind('frontend').forEach((c, i) =>
+    rules.push({ component: c.name, path: i === 0 ? '/' : `/${c.name}` }),
+  );
+  const prefixed = (k: Component['kind'], prefix: string): void => {
+    const list = byKind(k);
+    for (const c of list)
+      rules.push({ component: c.name, path: list.length === 1 ? prefix : `${prefix}/${c.name}` });
+  };
+  prefixed('backend', '/api');
+  prefixed('chatbot', '/chat');
+  for (const c of pub.filter((c) => !['frontend', 'backend', 'chatbot'].includes(c.kind)))
+    rules.push({ component: c.name, path: `/${c.name}` });
+  return rules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** `https://<domain>` (or `http://` without TLS). */
+export function publicOrigin(env: Environment): string {
+  return `${env.tls.enabled ? 'https' : 'http'}://${env.domain}`;
+}
+
+/** The public URL of a routed component, or `undefined` when it is not routed. */
+export function publicUrl(app: AppModel, env: Environment, name: string): string | undefined {
+  const rule = routeRules(app, env).find((r) => r.component === name);
+  if (!rule) return undefined;
+  return `${publicOrigin(env)}${rule.path === '/' ? '' : rule.path}`;
+}
+
+/**
+ * Secret names the application owns and can be generated at deploy time (session and
+ * signing keys): nobody outside the app needs to know them.
+ */
+const APP_OWNED_SECRET =
+  /^(SECRET_KEY|SESSION_(SECRET|KEY)|NEXTAUTH_SECRET|AUTH_SECRET|JWT_SECRET(_KEY)?|COOKIE_SECRET|CSRF_SECRET|APP_SECRET(_KEY)?|DJANGO_SECRET_KEY|FLASK_SECRET_KEY)$/;
+
+/** Names under which Neon's direct (unpooled) URL is commonly read by migration tools. */
+export const DIRECT_URL_NAMES = ['DATABASE_URL_UNPOOLED', 'DIRECT_DATABASE_URL', 'DIRECT_URL'];
+
+/** Where one env var of a component gets its value in this environment. */
+export type EnvRoute =
+  /** In-cluster address (no credentials), set as a literal. */
+  | { kind: 'discovery'; value: string; target: string }
+  /** Inlined at build time (Next.js `NEXT_PUBLIC_*`): a build argument, not a runtime env. */
+  | { kind: 'build-time'; value: string; target: string; warning?: string }
+  /** A Secret entry from Pulumi secret config `secrets:<NAME>`. */
+  | { kind: 'secret-config'; configKey: string; target?: string }
+  /** A Secret entry from a generated random value. */
+  | { kind: 'secret-generated'; node: string }
+  /** A Secret entry built from parts: a data-service URL carrying a generated password. */
+  | { kind: 'secret-parts'; parts: Array<{ text: string } | { generated: string }>; target: string }
+  /** Plain config: a literal value, or `undefined` when neither the app nor the env gives one. */
+  | { kind: 'config'; value: string | undefined; source: 'override' | 'default' | 'none' }
+  /** Not set: the target is not deployed here. */
+  | { kind: 'skip'; reason: string };
+
+/** Id of the generated-secret node holding a data service's password. */
+export function dataPasswordNode(component: string): string {
+  return `generated-secret/${component}-password`;
+}
+
+function dataUrlParts(
+  env: Environment,
+  target: Component,
+  engine: DataEngine,
+  v: EnvVar,
+): Array<{ text: string } | { generated: string }> {
+  const spec = DATA_CATALOG[engine];
+  const host = serviceHost(env, target.name);
+  const port = spec.ports[0]!.containerPort;
+  // Keep the scheme the app's default uses (e.g. `postgresql+asyncpg`), else the engine's.
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v.defaultValue ?? '')?.[1] ?? spec.scheme;
+  const user = spec.user ?? '';
+  return [
+    { text: `${scheme}://${user}:` },
+    { generated: dataPasswordNode(target.name) },
+    { text: `@${host}:${port}${spec.urlPath}` },
+  ];
+}
+
+/**
+ * Decides where one env var of component `c` gets its value. Shared by the secrets,
+ * networking, containerize and workloads skills so that each var lands in exactly one place.
+ */
+export function classifyEnv(app: AppModel, env: Environment, c: Component, v: EnvVar): EnvRoute {
+  const override = env.components[c.name]?.env?.[v.name];
+  const target = v.refersTo ? findComponent(app, v.refersTo) : undefined;
+  if (target && target.name !== c.name) {
+    if (isDisabled(env, target))
+      return { kind: 'skip', reason: `${target.name} is disabled in ${env.name}` };
+    if (isDataComponent(target)) {
+      const engine = dataEngine(target);
+      if (isManaged(env, target) || !engine)
+        return v.classification === 'secret' || /_URL$|_URI$|_DSN$/.test(v.name)
+          ? { kind: 'secret-config', configKey: `secrets:${v.name}`, target: target.name }
+          : { kind: 'config', ...configValue(override, v) };
+      if (/_HOST(NAME)?$/.test(v.name))
+        return { kind: 'discovery', value: serviceHost(env, target.name), target: target.name };
+      if (/_PORT$/.test(v.name))
+        return { kind: 'discovery', value: String(primaryPort(target)), target: target.name };
+      if (/_PASS(WORD)?$/.test(v.name))
+        return { kind: 'secret-generated', node: dataPasswordNode(target.name) };
+      if (/_USER(NAME)?$/.test(v.name) && DATA_CATALOG[engine].user)
+        return { kind: 'config', value: DATA_CATALOG[engine].user, source: 'default' };
+      return {
+        kind: 'secret-parts',
+        parts: dataUrlParts(env, target, engine, v),
+        target: target.name,
+      };
+    }
+    if (override !== undefined && v.classification === 'config')
+      return { kind: 'config', value: override, source: 'override' };
+    const port = primaryPort(target);
+    if (port === undefined) return { kind: 'skip', reason: `${target.name} listens on no port` };
+    const inCluster = /_HOST(NAME)?$/.test(v.name)
+      ? serviceHost(env, target.name)
+      : /_PORT$/.test(v.name)
+        ? String(port)
+        : `http://${serviceHost(env, target.name)}:${port}`;
+    if (v.buildTime) {
+      const url = publicUrl(app, env, target.name);
+      return url
+        ? { kind: 'build-time', value: url, target: target.name }
+        : {
+            kind: 'build-time',
+            value: inCluster,
+            target: target.name,
+            warning: `${c.name}: ${v.name} is inlined into the browser bundle but ${target.name} is not public; browsers cannot reach ${inCluster}`,
+          };
+    }
+    return { kind: 'discovery', value: inCluster, target: target.name };
+  }
+  if (v.classification === 'secret') {
+    if (!v.refersTo && APP_OWNED_SECRET.test(v.name))
+      return { kind: 'secret-generated', node: `generated-secret/${kebab(v.name)}` };
+    return {
+      kind: 'secret-config',
+      configKey: `secrets:${v.name}`,
+      ...(v.refersTo ? { target: v.refersTo } : {}),
+    };
+  }
+  return { kind: 'config', ...configValue(override, v) };
+}
+
+function configValue(
+  override: string | undefined,
+  v: EnvVar,
+): { value: string | undefined; source: 'override' | 'default' | 'none' } {
+  if (override !== undefined) return { value: override, source: 'override' };
+  if (v.defaultValue !== undefined) return { value: v.defaultValue, source: 'default' };
+  return { value: undefined, source: 'none' };
+}
+
+/** Sorts env entries by name (Kubernetes order does not matter for plain values). */
+export function sortEnv(env: ContainerEnv[]): ContainerEnv[] {
+  return [...env].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The facts gathered so far for one component, or an empty object. */
+export function factsOf(input: SkillInput, name: string): Partial<ComponentFacts> {
+  return input.facts[name] ?? {};
+}
+
+/** Nodes of one kind contributed so far. */
+export function nodesOfKind<K extends PlanNode['kind']>(
+  input: SkillInput,
+  kind: K,
+): Array<Extract<PlanNode, { kind: K }>> {
+  return input.nodes.filter((n): n is Extract<PlanNode, { kind: K }> => n.kind === kind);
+}
+
+// ---- resource quantities -----------------------------------------------------------------
+
+/** Parses a CPU quantity (`250m`, `0.5`, `2`) into millicores. */
+export function parseCpu(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q.trim());
+  if (!m) throw new Error(`invalid cpu quantity "${q}"`);
+  return m[2] ? Math.round(Number(m[1])) : Math.round(Number(m[1]) * 1000);
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1 / (1024 * 1024),
+  Ki: 1 / 1024,
+  Mi: 1,
+  Gi: 1024,
+  Ti: 1024 * 1024,
+  k: 1000 / (1024 * 1024),
+  M: 1e6 / (1024 * 1024),
+  G: 1e9 / (1024 * 1024),
+};
+
+/** Parses a memory or storage quantity (`512Mi`, `1Gi`, `1G`) into MiB. */
+export function parseMemory(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G)?$/.exec(q.trim());
+  if (!m) throw new Error(`invalid memory quantity "${q}"`);
+  return Number(m[1]) * MEMORY_UNITS[m[2] ?? '']!;
+}
+
+export function formatCpu(millicores: number): string {
+  return millicores % 1000 === 0 ? String(millicores / 1000) : `${Math.round(millicores)}m`;
+}
+
+export function formatMemory(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${Math.round(mib)}Mi`;
+}
+
+/** Re-exported so skills import one module for component helpers. */
+export { dataEngine, DATA_CATALOG, type DataEngine };
+
+// ---- security contexts ---------------------------------------------------------------------
+
+/** Pod-level security context of the restricted Pod Security Standard, uid/gid 10001. */
+export function restrictedPodSecurityContext(): {
+  runAsNonRoot: true;
+  runAsUser: number;
+  runAsGroup: number;
+  fsGroup: number;
+  seccompProfile: { type: 'RuntimeDefault' };
+} {
+  return {
+    runAsNonRoot: true,
+    runAsUser: RUN_AS_ID,
+    runAsGroup: RUN_AS_ID,
+    fsGroup: RUN_AS_ID,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Container-level security context of the restricted Pod Security Standard. */
+export function restrictedContainerSecurityContext(readOnlyRootFilesystem: boolean): {
+  runAsNonRoot: true;
+  runAsUser: number;
+  runAsGroup: number;
+  readOnlyRootFilesystem: boolean;
+  allowPrivilegeEscalation: false;
+  privileged: false;
+  capabilities: { drop: string[] };
+  seccompProfile: { type: 'RuntimeDefault' };
+} {
+  return {
+    runAsNonRoot: true,
+    runAsUser: RUN_AS_ID,
+    runAsGroup: RUN_AS_ID,
+    readOnlyRootFilesystem,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+// ---- metrics --------------------------------------------------------------------------------
+
+/** Namespace Prometheus scrapes from (kube-prometheus-stack's default). */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/**
+ * Where Prometheus scrapes a component, or `undefined`: HTTP backends and chatbots at
+ * `/metrics` on their port, data services with a built-in exporter on its port.
+ */
+export function metricsEndpoint(
+  c: Component,
+): { port: number; portName: string; path: string } | undefined {
+  const engine = dataEngine(c);
+  if (isDataComponent(c)) {
+    const m = engine ? DATA_CATALOG[engine].metrics : undefined;
+    const p = m && engine ? DATA_CATALOG[engine].ports.find((x) => x.name === m.port) : undefined;
+    return m && p ? { port: p.containerPort, portName: p.name, path: m.path } : undefined;
+  }
+  if (!servesHttp(c) || (c.kind !== 'backend' && c.kind !== 'chatbot')) return undefined;
+  return { port: primaryPort(c)!, portName: 'http', path: '/metrics' };
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+/**
+ * Splits a shell command line into argv when it is a plain command; wraps it in `sh -c`
+ * when it uses shell syntax (pipes, `&&`, variables, redirections).
+ */
+export function commandArgv(cmd: string): string[] {
+  const trimmed = cmd.trim();
+  if (/[|&;<>$`()*?]/.test(trimmed.replace(/"[^"]*"|'[^']*'/g, ''))) return ['sh', '-c', trimmed];
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) out.push(m[1] ?? m[2] ?? m[3]!);
+  return out;
+}
