@@ -1,0 +1,78 @@
+/**
+ * Repository analysis: from an application repository on disk to its AppModel.
+ *
+ * The entry point of the `analyze` stage for the CLI and the server. It validates the root,
+ * reads the app spec (`stackpilot.yaml`), walks the repository within bounds, runs the
+ * detectors and assembles a deterministic, schema-valid model.
+ *
+ * Errors: a missing root or a root that is not a directory, a bad `stackpilot.yaml`, and a
+ * repository over `maxFiles` or `maxTotalBytes` throw `InputError` (the model would be wrong,
+ * not merely incomplete). Problems with single files — malformed package.json, TOML, YAML or
+ * compose, unreadable, binary or oversize files, symlink loops — are AppModel warnings naming
+ * the file and, when known, the line.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { AppModelSchema, type AppModel } from '../model/app';
+import { InputError } from '../model/errors';
+import { assemble } from './assemble';
+import { Repo } from './repo';
+import { loadSpec } from './spec';
+import { walkRepository } from './walk';
+import { WarningSink } from './warnings';
+
+export { summarizeAppModel } from './summary';
+
+/** Bounds of one analysis. */
+export interface AnalyzeOptions {
+  /** Most files the walk keeps (after ignores). Default 20 000. */
+  maxFiles?: number;
+  /** Files larger than this are hashed but not read or parsed. Default 1 MiB. */
+  maxFileBytes?: number;
+  /** Most bytes read over the whole walk. Default 64 MiB. */
+  maxTotalBytes?: number;
+}
+
+export const DEFAULT_ANALYZE_OPTIONS: Readonly<Required<AnalyzeOptions>> = {
+  maxFiles: 20_000,
+  maxFileBytes: 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+};
+
+/**
+ * Analyzes the repository at `root` and returns its AppModel: components sorted by name,
+ * edges by (from, to), evidence sorted, repository-relative POSIX paths, no secret values.
+ * The same input gives byte-identical JSON.
+ */
+export async function analyzeRepository(
+  root: string,
+  options: AnalyzeOptions = {},
+): Promise<AppModel> {
+  const opts = { ...DEFAULT_ANALYZE_OPTIONS, ...options };
+  for (const [key, value] of Object.entries(opts))
+    if (!Number.isInteger(value) || value <= 0)
+      throw new InputError('invalid analyze options', [
+        { field: key, message: `must be a positive integer, got ${String(value)}` },
+      ]);
+  const abs = resolve(root);
+  const st = await stat(abs).catch(() => undefined);
+  if (!st)
+    throw new InputError(`repository path ${root} does not exist`, [
+      { file: root, message: 'no such file or directory' },
+    ]);
+  if (!st.isDirectory())
+    throw new InputError(`repository path ${root} is not a directory`, [
+      { file: root, message: 'expected a directory' },
+    ]);
+
+  const spec = await loadSpec(abs, opts.maxFileBytes);
+  const warnings = new WarningSink();
+  const files = await walkRepository(abs, { ...opts, ignore: spec?.spec.ignore ?? [] }, warnings);
+  const model = assemble({
+    repo: new Repo(files),
+    warnings,
+    ...(spec ? { spec } : {}),
+    rootName: basename(abs),
+  });
+  return AppModelSchema.parse(model);
+}

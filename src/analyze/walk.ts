@@ -1,0 +1,352 @@
+/**
+ * The bounded repository walk: from a root directory to the list of files the analysis may
+ * read. It skips dependency, VCS, virtualenv and build-output directories and everything the
+ * repository's `.gitignore` files exclude; it follows symlinks that stay inside the root and
+ * reports loops, and it is bounded in file count, per-file bytes and total bytes.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { InputError } from '../model/errors';
+import { baseOf, joinRel, relTo } from './paths';
+import type { RepoFile } from './repo';
+import type { WarningSink } from './warnings';
+
+/** Bounds of one walk; see `AnalyzeOptions` for the defaults. */
+export interface WalkOptions {
+  maxFiles: number;
+  maxFileBytes: number;
+  maxTotalBytes: number;
+  /** Extra gitignore-syntax patterns applied at the root (from `stackpilot.yaml` `ignore`). */
+  ignore?: readonly string[];
+}
+
+/** Directory names never descended into: dependencies, VCS data, caches and build output. */
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.ruff_cache',
+  '.tox',
+  '.nox',
+  'dist',
+  'build',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.turbo',
+  '.vercel',
+  '.cache',
+  'coverage',
+  '.stackpilot',
+]);
+
+const CODE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|py)$/;
+const ANALYZED_NAME =
+  /^(package\.json|pnpm-workspace\.yaml|pyproject\.toml|Pipfile|setup\.py|requirements[^/]*\.txt|Procfile|manage\.py|alembic\.ini|stackpilot\.ya?ml|(docker-)?compose[^/]*\.ya?ml|Dockerfile[^/]*|[^/]*\.Dockerfile|next\.config\.[cm]?[jt]s|\.env[^/]*)$/;
+
+/**
+ * True for files a detector parses (manifests, compose files, Dockerfiles, env files, source
+ * code). Only for these is a binary or oversize file worth a warning: elsewhere (images,
+ * fonts, data) it is normal.
+ */
+export function isAnalyzedFile(path: string): boolean {
+  const name = baseOf(path);
+  return ANALYZED_NAME.test(name) || CODE_FILE.test(name);
+}
+
+interface DirTask {
+  /** Repository-relative path. */
+  rel: string;
+  /** Absolute path to read (through symlinks as found). */
+  abs: string;
+  /** Real paths of this directory and its ancestors, to recognise symlink loops. */
+  chain: readonly string[];
+  /** gitignore matchers in effect, root first, each with the directory it applies to. */
+  ignores: ReadonlyArray<{ base: string; ig: Ignore }>;
+}
+
+/** Runs async jobs with at most `limit` in flight. */
+class Limiter {
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active++;
+    try {
+      return await job();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+function errCode(err: unknown): string {
+  return err && typeof err === 'object' && 'code' in err ? String(err.code) : '';
+}
+
+/**
+ * Walks `root` (which must be an existing directory) and returns its files, unsorted.
+ * Per-file problems become warnings; exceeding `maxFiles` or `maxTotalBytes` throws an
+ * `InputError`, because a partial walk would give wrong detection and source digests.
+ */
+export async function walkRepository(
+  root: string,
+  options: WalkOptions,
+  warnings: WarningSink,
+): Promise<RepoFile[]> {
+  return new Walker(await realpath(root), options, warnings).run();
+}
+
+class Walker {
+  private readonly files: RepoFile[] = [];
+  private fileCount = 0;
+  private totalBytes = 0;
+  private readonly io = new Limiter(32);
+
+  constructor(
+    private readonly realRoot: string,
+    private readonly options: WalkOptions,
+    private readonly warnings: WarningSink,
+  ) {}
+
+  async run(): Promise<RepoFile[]> {
+    const rootIgnores = options(this.options.ignore);
+    await this.walkDir({
+      rel: '.',
+      abs: this.realRoot,
+      chain: [this.realRoot],
+      ignores: rootIgnores ? [{ base: '.', ig: rootIgnores }] : [],
+    });
+    return this.files;
+  }
+
+  private async walkDir(task: DirTask): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await this.io.run(() => readdir(task.abs, { withFileTypes: true }));
+    } catch (err) {
+      this.warnings.add(
+        'unreadable',
+        `directory ${task.rel} cannot be read (${errCode(err) || 'error'}); skipped`,
+        task.rel,
+      );
+      return;
+    }
+    // A virtualenv can have any name; its pyvenv.cfg gives it away.
+    if (task.rel !== '.' && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) return;
+
+    let ignores = task.ignores;
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      const rel = joinRel(task.rel, '.gitignore');
+      try {
+        const ig = ignore().add(
+          await this.io.run(() => readFile(join(task.abs, '.gitignore'), 'utf8')),
+        );
+        ignores = [...ignores, { base: task.rel, ig }];
+      } catch (err) {
+        this.warnings.add(
+          'unreadable',
+          `${rel} cannot be read (${errCode(err) || 'error'}); its patterns are not applied`,
+          rel,
+        );
+      }
+    }
+
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const jobs: Array<Promise<void>> = [];
+    for (const entry of entries) {
+      const rel = joinRel(task.rel, entry.name);
+      const abs = join(task.abs, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRS.has(entry.name) || this.ignored(ignores, rel, true)) continue;
+        jobs.push(
+          this.walkDir({
+            rel,
+            abs,
+            chain: [...task.chain, join(task.chain.at(-1)!, entry.name)],
+            ignores,
+          }),
+        );
+      } else if (entry.isFile()) {
+        if (this.ignored(ignores, rel, false)) continue;
+        jobs.push(this.readFileEntry(rel, abs));
+      } else if (entry.isSymbolicLink()) {
+        jobs.push(this.followLink(task, rel, abs, ignores, entry.name));
+      }
+      // Sockets, FIFOs and devices are skipped: reading a FIFO would block the walk.
+    }
+    await Promise.all(jobs);
+  }
+
+  private ignored(ignores: DirTask['ignores'], rel: string, isDir: boolean): boolean {
+    let state = false;
+    for (const { base, ig } of ignores) {
+      const r = relTo(base, rel);
+      const t = ig.test(isDir ? `${r}/` : r);
+      if (t.ignored) state = true;
+      else if (t.unignored) state = false;
+    }
+    return state;
+  }
+
+  private async followLink(
+    task: DirTask,
+    rel: string,
+    abs: string,
+    ignores: DirTask['ignores'],
+    name: string,
+  ): Promise<void> {
+    let real: string;
+    let st: Stats;
+    try {
+      real = await this.io.run(() => realpath(abs));
+      st = await this.io.run(() => stat(real));
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ELOOP')
+        this.warnings.add(
+          'symlink-loop',
+          `symlink ${rel} resolves to itself (symlink loop); skipped`,
+          rel,
+        );
+      else if (code === 'ENOENT')
+        this.warnings.add('symlink-broken', `symlink ${rel} points to nothing; skipped`, rel);
+      else
+        this.warnings.add(
+          'unreadable',
+          `symlink ${rel} cannot be resolved (${code || 'error'}); skipped`,
+          rel,
+        );
+      return;
+    }
+    if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
+      this.warnings.add(
+        'symlink-outside-root',
+        `symlink ${rel} points outside the repository; not followed`,
+        rel,
+      );
+      return;
+    }
+    if (st.isDirectory()) {
+      if (SKIPPED_DIRS.has(name) || this.ignored(ignores, rel, true)) return;
+      if (task.chain.includes(real)) {
+        const target =
+          real === this.realRoot
+            ? '.'
+            : real
+                .slice(this.realRoot.length + 1)
+                .split(sep)
+                .join('/');
+        this.warnings.add(
+          'symlink-loop',
+          `symlink ${rel} points back to its ancestor ${target} (symlink loop); not followed`,
+          rel,
+        );
+        return;
+      }
+      await this.walkDir({ rel, abs: real, chain: [...task.chain, real], ignores });
+    } else if (st.isFile()) {
+      if (this.ignored(ignores, rel, false)) return;
+      await this.readFileEntry(rel, real);
+    }
+  }
+
+  private async readFileEntry(rel: string, abs: string): Promise<void> {
+    this.fileCount++;
+    if (this.fileCount > this.options.maxFiles)
+      throw new InputError(`repository has more than ${this.options.maxFiles} files`, [
+        {
+          file: '.',
+          field: 'maxFiles',
+          message: `the walk stops at ${this.options.maxFiles} files; add large generated or vendored directories to .gitignore or stackpilot.yaml \`ignore\`, or raise maxFiles`,
+        },
+      ]);
+    try {
+      const st = await this.io.run(() => stat(abs));
+      this.countBytes(st.size);
+      if (st.size > this.options.maxFileBytes) {
+        const hash = await this.io.run(() => hashStream(abs));
+        this.files.push({ path: rel, size: st.size, hash, binary: false, oversize: true });
+        if (isAnalyzedFile(rel))
+          this.warnings.add(
+            'file-too-large',
+            `${rel} is ${st.size} bytes, over the ${this.options.maxFileBytes}-byte bound; not analyzed`,
+            rel,
+          );
+        return;
+      }
+      const buf = await this.io.run(() => readFile(abs));
+      const hash = createHash('sha256').update(buf).digest('hex');
+      if (isBinary(buf)) {
+        this.files.push({ path: rel, size: buf.length, hash, binary: true, oversize: false });
+        if (isAnalyzedFile(rel))
+          this.warnings.add(
+            'binary-file',
+            `${rel} is binary (contains NUL bytes); not analyzed`,
+            rel,
+          );
+        return;
+      }
+      const text = buf
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .replace(/\r\n?/g, '\n');
+      this.files.push({ path: rel, size: buf.length, hash, text, binary: false, oversize: false });
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      this.warnings.add(
+        'unreadable',
+        `${rel} cannot be read (${errCode(err) || 'error'}); not analyzed`,
+        rel,
+      );
+    }
+  }
+
+  private countBytes(size: number): void {
+    this.totalBytes += size;
+    if (this.totalBytes > this.options.maxTotalBytes)
+      throw new InputError(
+        `repository has more than ${this.options.maxTotalBytes} bytes of files`,
+        [
+          {
+            file: '.',
+            field: 'maxTotalBytes',
+            message: `the walk stops at ${this.options.maxTotalBytes} bytes; add large files to .gitignore or stackpilot.yaml \`ignore\`, or raise maxTotalBytes`,
+          },
+        ],
+      );
+  }
+}
+
+function options(patterns: readonly string[] | undefined): Ignore | undefined {
+  return patterns && patterns.length ? ignore().add([...patterns]) : undefined;
+}
+
+/** A NUL byte in the first 8 KiB marks a file as binary, as git does. */
+function isBinary(buf: Buffer): boolean {
+  return buf.subarray(0, 8192).includes(0);
+}
+
+function hashStream(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => h.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
+}
