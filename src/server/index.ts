@@ -1,0 +1,10 @@
+export { createApp } from './app';
+export { startServer, buildDeps, type ServerOptions, type RunningServer } from './server';
+export type { AppDeps, EngineLike, Pipeline, BusyPolicy, Settings } from './deps';
+export { ROUTES } from './routes';
+export type { Route, Access, Principal } from './route';
+export { toProblem, UnauthenticatedError, HttpError, type Problem } from './problem';
+export { openApiDocument } from './openapi';
+export { createLogger, REDACTED_PATHS } from './logger';
+export { OperationRunner } from './runner';
+export { checkUpBinding, checkDecision, approvalExpiry } from './approval-rules';

@@ -1,0 +1,65 @@
+/**
+ * Repository paths that clients may ask the server to analyze: only directories inside the
+ * configured allowed roots, checked both as written (no `..` escapes) and after resolving
+ * symlinks (no escapes through a link).
+ */
+import { realpathSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { ForbiddenError, InputError, NotFoundError } from '../model/errors';
+
+/** True when `path` is `root` or below it (both absolute and normalized). */
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** The real paths of the configured roots; a root that does not exist is a configuration error. */
+export function realRoots(roots: readonly string[]): string[] {
+  const issues = [];
+  const out: string[] = [];
+  for (const [i, root] of roots.entries()) {
+    try {
+      out.push(realpathSync(resolve(root)));
+    } catch {
+      issues.push({ field: `allowedRoots.${i}`, message: `${root} does not exist` });
+    }
+  }
+  if (issues.length) throw new InputError('invalid allowed roots', issues);
+  return out;
+}
+
+/**
+ * Resolves a requested repository path against `roots` (real paths). A relative path is taken
+ * relative to the first root. Escapes are a ForbiddenError, a missing directory a NotFoundError.
+ */
+export async function resolveRepositoryPath(
+  requested: string,
+  roots: readonly string[],
+): Promise<string> {
+  const field = 'body.path';
+  if (requested.includes('\0'))
+    throw new InputError('invalid path', [{ field, message: 'must not contain NUL characters' }]);
+  const first = roots[0];
+  if (first === undefined)
+    throw new ForbiddenError(
+      'this server has no allowed roots: analyses are disabled',
+      'no_allowed_roots',
+    );
+  const candidate = isAbsolute(requested) ? resolve(requested) : resolve(first, requested);
+  const outside = () =>
+    new ForbiddenError(`${requested} is outside the allowed roots`, 'path_outside_roots');
+  if (!roots.some((r) => isInside(candidate, r))) throw outside();
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    throw new NotFoundError(`no directory ${requested} under the allowed roots`);
+  }
+  if (!roots.some((r) => isInside(real, r))) throw outside();
+  if (!(await stat(real)).isDirectory())
+    throw new InputError('not a directory', [
+      { field, message: `${requested} is not a directory` },
+    ]);
+  return real;
+}

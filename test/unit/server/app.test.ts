@@ -1,0 +1,222 @@
+/**
+ * The HTTP layer over a fake engine and pipeline: auth, strict input, problem+json, routing,
+ * metrics, OpenAPI and the audit trail. (The real engine is in test/integration/server/.)
+ */
+import { strict as assert } from 'node:assert';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../../src/server/app';
+import type { AppDeps } from '../../../src/server/deps';
+import { ROUTES } from '../../../src/server/routes';
+import { APP, fakeDeps, type Tokens } from './support/fakes';
+
+describe('server: HTTP layer (fake engine)', () => {
+  let deps: AppDeps;
+  let tokens: Tokens;
+  let app: Express;
+  beforeEach(() => {
+    ({ deps, tokens } = fakeDeps());
+    app = createApp(deps);
+  });
+  afterEach(() => deps.store.close());
+
+  const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
+
+  it('answers /healthz without a token and reports readiness checks on /readyz', async () => {
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+    const ready = await request(app).get('/readyz');
+    assert.equal(ready.body.checks.database, true);
+    assert.equal(ready.status, ready.body.checks.engine ? 200 : 503);
+  });
+
+  it('answers 401 problem+json without, or with a bad, token and 403 when the role is too low', async () => {
+    const none = await request(app).get('/v1/approvals').expect(401);
+    assert.match(none.headers['content-type'] ?? '', /^application\/problem\+json/);
+    assert.equal(none.headers['www-authenticate'], 'Bearer realm="stackpilot"');
+    assert.equal(none.body.code, 'unauthenticated');
+    await request(app).get('/v1/approvals').set('Authorization', 'Bearer sp_wrong').expect(401);
+    const low = await request(app)
+      .post('/v1/plans')
+      .set(bearer(tokens.viewer))
+      .send({ environment: 'dev', app: APP })
+      .expect(403);
+    assert.equal(low.body.code, 'insufficient_role');
+  });
+
+  it('parses bodies strictly: unknown keys, wrong types and missing fields are 400 with field paths', async () => {
+    const res = await request(app)
+      .post('/v1/stacks/dev/previews')
+      .set(bearer(tokens.deployer))
+      .send({ planId: 42, extra: true })
+      .expect(400);
+    assert.deepEqual(res.body.issues.map((i: { field: string }) => i.field).sort(), [
+      'body.extra',
+      'body.planId',
+    ]);
+    assert.equal(res.body.code, 'invalid_input');
+    const empty = await request(app).post('/v1/approvals').set(bearer(tokens.approver)).expect(400);
+    assert.deepEqual(empty.body.issues, [
+      { field: 'body', message: 'Invalid input: expected object, received undefined' },
+    ]);
+  });
+
+  it('answers malformed JSON with 400, a non-JSON body with 415, an unknown query key with 400', async () => {
+    const bad = await request(app)
+      .post('/v1/plans')
+      .set(bearer(tokens.deployer))
+      .set('Content-Type', 'application/json')
+      .send('{"environment": ')
+      .expect(400);
+    assert.equal(bad.body.code, 'malformed_json');
+    const text = await request(app)
+      .post('/v1/plans')
+      .set(bearer(tokens.deployer))
+      .set('Content-Type', 'text/plain')
+      .send('environment=dev')
+      .expect(415);
+    assert.equal(text.body.code, 'unsupported_media_type');
+    const query = await request(app)
+      .get('/v1/approvals?nope=1')
+      .set(bearer(tokens.viewer))
+      .expect(400);
+    assert.deepEqual(
+      query.body.issues.map((i: { field: string }) => i.field),
+      ['query.nope'],
+    );
+  });
+
+  it('answers unknown routes 404 and wrong methods 405 with Allow', async () => {
+    const missing = await request(app).get('/v1/nothing').expect(404);
+    assert.equal(missing.body.code, 'no_route');
+    const wrong = await request(app).delete('/v1/approvals').expect(405);
+    assert.equal(wrong.headers.allow, 'POST, GET');
+  });
+
+  it('creates plans from an inline app, and serves them as JSON, Markdown, graph and diff', async () => {
+    const created = await request(app)
+      .post('/v1/plans')
+      .set(bearer(tokens.deployer))
+      .send({ environment: 'dev', app: APP })
+      .expect(201);
+    const { id, hash } = created.body as { id: string; hash: string };
+    assert.equal(created.headers.location, `/v1/plans/${id}`);
+    const byHash = await request(app)
+      .get(`/v1/plans/${hash}`)
+      .set(bearer(tokens.viewer))
+      .expect(200);
+    assert.equal(byHash.body.id, id);
+    const report = await request(app)
+      .get(`/v1/plans/${id}/report`)
+      .set(bearer(tokens.viewer))
+      .expect(200);
+    assert.match(report.headers['content-type'] ?? '', /^text\/markdown/);
+    assert.equal(report.text, '# shop in dev\n');
+    const graph = await request(app)
+      .get(`/v1/plans/${id}/graph`)
+      .set(bearer(tokens.viewer))
+      .expect(200);
+    const plan = byHash.body.plan as { nodes: { id: string; dependsOn: string[] }[] };
+    assert.deepEqual(
+      graph.body.nodes.map((n: { id: string }) => n.id),
+      plan.nodes.map((n) => n.id).sort(),
+    );
+    assert.equal(
+      graph.body.edges.length,
+      plan.nodes.reduce((n, node) => n + node.dependsOn.length, 0),
+    );
+    const mermaid = await request(app)
+      .get(`/v1/plans/${id}/graph?format=mermaid`)
+      .set(bearer(tokens.viewer))
+      .expect(200);
+    assert.match(mermaid.text, /^flowchart TD\n/);
+    const diff = await request(app)
+      .get(`/v1/plans/${id}/diff/${id}`)
+      .set(bearer(tokens.viewer))
+      .expect(200);
+    assert.deepEqual(diff.body, { from: hash, to: hash });
+  });
+
+  it('answers 404 for ids of the right shape that do not exist, and 400 for ids of the wrong shape', async () => {
+    const missing = await request(app)
+      .get('/v1/operations/op_aaaaaaaaaaaaaaaaaaaa')
+      .set(bearer(tokens.viewer))
+      .expect(404);
+    assert.equal(missing.body.code, 'not_found');
+    const wrong = await request(app)
+      .get('/v1/operations/..%2Fetc')
+      .set(bearer(tokens.viewer))
+      .expect(400);
+    assert.equal(wrong.body.issues[0].field, 'params.id');
+  });
+
+  it('turns an unexpected error into a 500 with an errorId and none of its text', async () => {
+    deps.pipeline.plan = async () => {
+      throw new Error('database password hunter2 at /srv/x');
+    };
+    const res = await request(app)
+      .post('/v1/plans')
+      .set(bearer(tokens.deployer))
+      .send({ environment: 'dev', app: APP })
+      .expect(500);
+    assert.equal(res.body.code, 'internal');
+    assert.match(res.body.errorId, /^[0-9a-f-]{36}$/);
+    assert.ok(!res.text.includes('hunter2') && !res.text.includes('/srv/x'));
+  });
+
+  it('writes every request to the audit log with who, what and the outcome', async () => {
+    await request(app).get('/v1/approvals').set(bearer(tokens.viewer)).expect(200);
+    await request(app).get('/v1/approvals').expect(401);
+    await request(app).get('/v1/audit').set(bearer(tokens.deployer)).expect(403);
+    const entries = deps.store.audit.list().reverse();
+    assert.deepEqual(
+      entries.map((e) => [e.who, e.action, e.outcome]),
+      [
+        ['viewer', 'GET /v1/approvals', '200'],
+        ['anonymous', 'GET /v1/approvals', '401'],
+        ['deployer', 'GET /v1/audit', '403'],
+      ],
+    );
+    assert.ok(
+      entries.every((e) => e.requestId),
+      'each entry has its request id',
+    );
+  });
+
+  it('counts requests by route pattern and status in /metrics', async () => {
+    await request(app)
+      .get('/v1/plans/pl_aaaaaaaaaaaaaaaaaaaa')
+      .set(bearer(tokens.viewer))
+      .expect(404);
+    const metrics = await request(app).get('/metrics').expect(200);
+    assert.match(
+      metrics.text,
+      /stackpilot_http_requests_total\{method="GET",route="\/v1\/plans\/:id",status="404"\} 1/,
+    );
+    assert.match(metrics.text, /stackpilot_operation_queue_depth 0/);
+  });
+
+  it('documents every route of the table, with its role, in /v1/openapi.json', async () => {
+    const doc = (await request(app).get('/v1/openapi.json').expect(200)).body as {
+      openapi: string;
+      paths: Record<string, Record<string, { 'x-required-role': string; requestBody?: unknown }>>;
+    };
+    assert.equal(doc.openapi, '3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops).map(([m, o]) => `${m} ${p} ${o['x-required-role']}`),
+    );
+    assert.deepEqual(
+      documented.sort(),
+      ROUTES.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')} ${r.access}`).sort(),
+    );
+    const body = doc.paths['/v1/approvals']?.post?.requestBody as {
+      content: {
+        'application/json': { schema: { additionalProperties: boolean; required: string[] } };
+      };
+    };
+    assert.equal(body.content['application/json'].schema.additionalProperties, false);
+    assert.deepEqual(body.content['application/json'].schema.required.sort(), [
+      'decision',
+      'previewOperationId',
+    ]);
+  });
+});
