@@ -12,7 +12,6 @@ import {
   EnvironmentConfigSchema,
   EnvironmentSchema,
   type Environment,
-  type EnvironmentConfig,
   type Tier,
 } from '../model/environment';
 import { InputError, NotFoundError, type InputIssue } from '../model/errors';
@@ -96,11 +95,14 @@ export const DEFAULT_COST_RATES = {
 /** Default image registry when the stack names none: a local registry, as kind/k3d use. */
 export const DEFAULT_REGISTRY = 'localhost:5000';
 
+/** Raw stack settings as written (defaults not yet applied), e.g. `{ tier: 'large' }`. */
+export type EnvironmentSettings = z.input<typeof EnvironmentConfigSchema>;
+
 /**
  * Fills every default of environment `name` from its raw config. Pure; does not validate
  * cross-field rules (see `environmentIssues`).
  */
-export function resolveEnvironment(name: string, config: EnvironmentConfig): Environment {
+export function resolveEnvironment(name: string, config: EnvironmentSettings): Environment {
   const p = PRESETS[environmentKind(name)];
   const replicas = config.replicas ?? p.replicas;
   const minReplicas =

@@ -27,27 +27,33 @@ function compare(a: string, b: string): number {
  */
 export function findCycle(deps: ReadonlyMap<string, readonly string[]>): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    state.set(id, 'open');
-    stack.push(id);
-    for (const next of [...(deps.get(id) ?? [])].sort(compare)) {
-      if (!deps.has(next)) continue;
-      const s = state.get(next);
-      if (s === 'open') return [...stack.slice(stack.indexOf(next)), next];
-      if (s === undefined) {
-        const found = visit(next);
-        if (found) return found;
+  const sortedDeps = (id: string): string[] =>
+    [...(deps.get(id) ?? [])].filter((d) => deps.has(d)).sort(compare);
+  // Iterative depth-first search: the stack is the current path, so a back edge gives the cycle.
+  for (const root of [...deps.keys()].sort(compare)) {
+    if (state.has(root)) continue;
+    const stack: Array<{ id: string; next: string[]; i: number }> = [
+      { id: root, next: sortedDeps(root), i: 0 },
+    ];
+    state.set(root, 'open');
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.i < top.next.length) {
+        const next = top.next[top.i++]!;
+        const s = state.get(next);
+        if (s === 'open') {
+          const path = stack.map((f) => f.id);
+          return [...path.slice(path.indexOf(next)), next];
+        }
+        if (s === undefined) {
+          state.set(next, 'open');
+          stack.push({ id: next, next: sortedDeps(next), i: 0 });
+        }
+      } else {
+        state.set(top.id, 'done');
+        stack.pop();
       }
     }
-    stack.pop();
-    state.set(id, 'done');
-    return undefined;
-  };
-  for (const id of [...deps.keys()].sort(compare)) {
-    if (state.has(id)) continue;
-    const found = visit(id);
-    if (found) return found;
   }
   return undefined;
 }

@@ -198,7 +198,9 @@ export const backupSkill: Skill = {
       );
       runbook.push(`Restore ${d.name}: ${DATA_CATALOG[dataEngine(d)!].backup.restore}.`);
     }
-    for (const s of app.externalServices.filter((x) => x.kind === 'postgres')) {
+    for (const s of app.externalServices
+      .filter((x) => x.kind === 'postgres')
+      .sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const neon = s.provider === 'neon';
       out.decisions.push(
         decision(

@@ -209,7 +209,7 @@ export const networkingSkill: Skill = {
         add(egress, e.from, {
           peers: [internetPeer()],
           ports: [{ port: s.port, protocol: 'TCP' }],
-          reason: `edge ${e.from} -> ${s.id}${via} (${s.provider}${s.hosts.length ? `: ${s.hosts.join(', ')}` : ''})`,
+          reason: `edge ${e.from} -> ${s.id}${via} (${s.provider}${s.hosts.length ? `: ${[...s.hosts].sort().join(', ')}` : ''})`,
         });
       }
     }

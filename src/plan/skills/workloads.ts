@@ -105,8 +105,10 @@ function template(
   };
 }
 
-/** The workload id clients of component `name` wait for (its active colour under blue-green). */
+/** The node clients of component `name` wait for: its Job, or its workload (active colour under blue-green). */
 function workloadId(input: SkillInput, name: string): string {
+  const c = findComponent(input.app, name);
+  if (c && !isDataComponent(c) && c.kind === 'job') return `job/${name}`;
   const bg = input.facts[name]?.blueGreen;
   return `workload/${bg ? `${name}-${bg.active}` : name}`;
 }

@@ -193,3 +193,29 @@ function edge(
     evidence: [{ field: `env.${envVar}`, file: `${from}/.env.example`, line: 1 }],
   };
 }
+
+/**
+ * The reference app with an in-cluster Postgres (`db`, from compose) instead of Neon; the
+ * api uses pgvector.
+ */
+export function postgresApp(): AppModel {
+  const app = referenceApp();
+  app.externalServices = app.externalServices.filter((s) => s.id !== 'neon');
+  app.components.push(
+    component({
+      name: 'db',
+      kind: 'database',
+      language: 'other',
+      port: 5432,
+      build: { strategy: 'image', image: 'postgres:16' },
+    }),
+  );
+  for (const c of app.components)
+    for (const v of c.env) if (v.refersTo === 'neon') v.refersTo = 'db';
+  app.components.find((c) => c.name === 'api')!.features.vector = 'pgvector';
+  app.edges = app.edges
+    .map((e) => (e.to === 'neon' ? { ...e, to: 'db', target: 'component' as const } : e))
+    .sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
+  app.components.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return app;
+}
