@@ -65,7 +65,7 @@ export function analyzeCommand(cmd: string): CommandFacts {
     if (app) out.appObject = /--factory\b/.test(cmd) && !app.endsWith('()') ? `${app}()` : app;
   }
 
-  const celery = /\bcelery\b.*?\b(worker|beat)\b/.exec(cmd);
+  const celery = /\bcelery\b.*?(?:^|\s)(worker|beat)(?=\s|$)/.exec(cmd);
   if (celery) {
     const app = /(?:-A|--app)[= ]+["']?([\w.:]+)/.exec(cmd)?.[1];
     out.worker = {

@@ -301,7 +301,19 @@ export class EdgeBuilder {
         }
         continue;
       }
-      if (PLACEHOLDER_HOST.test(url.host) || !url.host.includes('.')) continue;
+      if (!url.host.includes('.')) continue;
+      if (PLACEHOLDER_HOST.test(url.host)) {
+        // A template host in a connection string means "an external one you supply".
+        if (!store) continue;
+        resolvedStores.add(store);
+        return toExternal({
+          id: `external-${store}`,
+          kind: STORES[store].externalKind,
+          provider: store,
+          hosts: [],
+          port: url.port ?? STORES[store].port,
+        });
+      }
       if (store) resolvedStores.add(store);
       const known = externalFromHost(url.host);
       if (known) return toExternal(known, url.host);

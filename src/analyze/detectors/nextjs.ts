@@ -12,7 +12,7 @@ const APP_ROUTE = /^(?:src\/)?app\/(?:(.*)\/)?route\.(?:ts|js|tsx|jsx|mjs)$/;
 const PAGES_API = /^(?:src\/)?pages\/(api(?:\/.*)?)\.(?:ts|js|tsx|jsx)$/;
 /** Code that streams a response: AI SDK helpers, SSE, web streams. */
 export const STREAMING_JS =
-  /\b(streamText|streamObject|toDataStreamResponse|toUIMessageStreamResponse|toTextStreamResponse|StreamingTextResponse|createDataStreamResponse|new ReadableStream)\b|text\/event-stream|\bstream:\s*true\b/;
+  /\b(?:streamText|streamObject|createDataStreamResponse|createUIMessageStreamResponse)\s*\(|\.(?:toDataStreamResponse|toUIMessageStreamResponse|toTextStreamResponse)\s*\(|\bnew\s+(?:ReadableStream|StreamingTextResponse)\b|text\/event-stream|\bstream:\s*true\b/;
 
 /** URL path of an app-router route file's directory (`(group)` and `@slot` segments dropped). */
 function routePath(dir: string | undefined): string {
@@ -116,7 +116,11 @@ export function detectNextjs(ctx: UnitContext): void {
     apiLoc ??= loc;
     const s = STREAMING_JS.exec(src.text);
     if (s && !streamLoc)
-      streamLoc = { file: f.path, line: src.lineAt(s.index), note: `streams (${s[0]})` };
+      streamLoc = {
+        file: f.path,
+        line: src.lineAt(s.index),
+        note: `streams (${s[0].replace(/^\.|[\s(]+$/g, '')})`,
+      };
   }
   if (apiLoc) draft.feature('apiRoutes', true, PRIORITY.code, apiLoc);
   if (streamLoc) draft.feature('streaming', true, PRIORITY.code, streamLoc);

@@ -37,7 +37,11 @@ function depLine(src: SourceText, rawName: string, from = 0): number | undefined
     .split(/[-_.]+/)
     .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('[-_.]+');
-  return src.lineOf(new RegExp(`(^|["'\\s])${flexible}(?![A-Za-z0-9_-])`, 'im'), from);
+  const re = new RegExp(`(^|["'\\s])${flexible}(?![A-Za-z0-9_-])`, 'gim');
+  re.lastIndex = from;
+  const m = re.exec(src.text);
+  // The name starts after the delimiter, which may be the previous line's newline.
+  return m ? src.lineAt(m.index + m[1]!.length) : undefined;
 }
 
 function dependency(src: SourceText, req: string, dev: boolean, from = 0): Dependency | undefined {

@@ -28,7 +28,10 @@ export function parseYaml(text: string): Parsed<YamlDoc> {
   const doc = parseDocument(text, { lineCounter: counter, merge: true, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
-    const line = counter.linePos(err.pos[0]).line;
+    // Errors found at end of input (an unclosed quote or bracket) point past the last line;
+    // the last line with content is where a reader should look.
+    const lastContent = Math.max(0, text.trimEnd().length - 1);
+    const line = counter.linePos(Math.min(err.pos[0], lastContent)).line;
     const first = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     return { ok: false, message: `invalid YAML: ${first}`, line };
   }
