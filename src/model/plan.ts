@@ -243,6 +243,11 @@ export const PlanNodeSchema = z.discriminatedUnion('kind', [
     spec: z.strictObject({
       schedule: z.string(),
       concurrencyPolicy: z.enum(['Forbid', 'Replace', 'Allow']),
+      /**
+       * Seconds after a missed scheduled time within which the run may still start; past it the
+       * run is skipped and counted as missed. Absent: no deadline (Kubernetes' default).
+       */
+      startingDeadlineSeconds: z.number().int().min(10).optional(),
       successfulJobsHistoryLimit: z.number().int().min(0),
       failedJobsHistoryLimit: z.number().int().min(0),
       job: JobSpecSchema,

@@ -11,6 +11,9 @@ export const mapCronJob: Mapper<'cron-job'> = (node, ctx) => ({
     spec: {
       schedule: node.spec.schedule,
       concurrencyPolicy: node.spec.concurrencyPolicy,
+      ...(node.spec.startingDeadlineSeconds !== undefined
+        ? { startingDeadlineSeconds: node.spec.startingDeadlineSeconds }
+        : {}),
       successfulJobsHistoryLimit: node.spec.successfulJobsHistoryLimit,
       failedJobsHistoryLimit: node.spec.failedJobsHistoryLimit,
       jobTemplate: {

@@ -36,7 +36,7 @@ describe('program: registered dependency graph', () => {
     this.timeout(120_000);
     const all = await allPlans();
     plans = all.plans;
-    if (all.skipped) console.log(`      (fixture plans skipped: ${all.skipped})`);
+    if (all.skipped) console.log(`      (skipped: ${all.skipped})`);
   });
 
   it('registers exactly one resource per plan node plus the provider, with node-derived names', async () => {

@@ -58,7 +58,9 @@ export function writeManifests(manifests: readonly Manifest[], dir: string): str
   fs.mkdirSync(dir, { recursive: true });
   return manifests.map((m) => {
     const file = path.join(dir, `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`);
-    fs.writeFileSync(file, stringify(m));
+    // YAML 1.1 quoting, so that strings such as `off` or `yes` stay strings for 1.1 readers
+    // (PyYAML in the Python checkers), as the provider's own renderer keeps them.
+    fs.writeFileSync(file, stringify(m, { version: '1.1' }));
     return file;
   });
 }

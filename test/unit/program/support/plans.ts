@@ -4,6 +4,7 @@
  * fixture × environment. Loaded once per test process.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { DeploymentPlanSchema, type DeploymentPlan } from '../../../../src/model/plan';
 import { ENVS, referencePlan } from './reference-plan';
@@ -15,6 +16,9 @@ export interface TestPlan {
 }
 
 const ROOT = path.resolve(__dirname, '../../../..');
+/** Other stages are loaded by path (through the test runner's TypeScript hook), so this file
+ * compiles while they are being written. */
+const load = createRequire(__filename);
 
 /** The reference plans: one per environment. */
 export function referencePlans(): TestPlan[] {
@@ -52,13 +56,9 @@ async function loadFixturePlans(): Promise<FixturePlans> {
         .sort()
     : [];
   if (!cases.length) return { plans: [], skipped: 'no fixtures in test/fixtures' };
-  // Loaded by path so that this file compiles while the other stages are being written.
-  const planMod = (await import(path.join(ROOT, 'src/plan/index'))) as Record<string, unknown>;
-  const analyzeMod = (await import(path.join(ROOT, 'src/analyze/index'))) as Record<
-    string,
-    unknown
-  >;
-  const envMod = (await import(path.join(ROOT, 'src/plan/environment'))) as Record<string, unknown>;
+  const planMod = load(path.join(ROOT, 'src/plan/index')) as Record<string, unknown>;
+  const analyzeMod = load(path.join(ROOT, 'src/analyze/index')) as Record<string, unknown>;
+  const envMod = load(path.join(ROOT, 'src/plan/environment')) as Record<string, unknown>;
   const planDeployment = planMod.planDeployment as
     ((model: unknown, env: unknown) => unknown) | undefined;
   const analyzeRepository = analyzeMod.analyzeRepository as ((dir: string) => unknown) | undefined;
@@ -71,22 +71,73 @@ async function loadFixturePlans(): Promise<FixturePlans> {
     };
   }
   const plans: TestPlan[] = [];
+  // A fixture the analyzer or planner cannot turn into a plan is their tests' concern: it is
+  // left out here with its reason, and the program is tested on every plan that exists.
+  const failed: string[] = [];
   for (const c of cases) {
-    const model = await analyzeRepository(path.join(fixturesDir, c));
     for (const env of ENVS) {
-      const environment = await loadEnvironment(path.join(ROOT, 'stacks'), env);
-      const plan = DeploymentPlanSchema.parse(await planDeployment(model, environment));
-      plans.push({ label: `fixture:${c}/${env}`, plan });
+      try {
+        const model = await analyzeRepository(path.join(fixturesDir, c));
+        const environment = await loadEnvironment(path.join(ROOT, 'stacks'), env);
+        const plan = DeploymentPlanSchema.parse(await planDeployment(model, environment));
+        plans.push({ label: `fixture:${c}/${env}`, plan });
+      } catch (err) {
+        failed.push(`${c}/${env} (${(err as Error).message.split('\n')[0]})`);
+      }
     }
+  }
+  return { plans, ...(failed.length ? { skipped: `no plan for ${failed.join(', ')}` } : {}) };
+}
+
+let plannerCache: Promise<FixturePlans> | undefined;
+
+/**
+ * The real planner's plans of its own hand-built reference AppModel
+ * (`test/unit/plan/support/reference-app.ts`) for dev/staging/prod: real planner output before
+ * the analyzer and the fixtures exist.
+ */
+export function plannerPlans(): Promise<FixturePlans> {
+  plannerCache ??= loadPlannerPlans();
+  return plannerCache;
+}
+
+async function loadPlannerPlans(): Promise<FixturePlans> {
+  const need = ['src/plan/index.ts', 'test/unit/plan/support/reference-app.ts'];
+  const missing = need.filter((f) => !fs.existsSync(path.join(ROOT, f)));
+  if (missing.length) return { plans: [], skipped: `not there: ${missing.join(', ')}` };
+  const planMod = load(path.join(ROOT, 'src/plan/index')) as Record<string, unknown>;
+  const appMod = load(path.join(ROOT, 'test/unit/plan/support/reference-app')) as Record<
+    string,
+    unknown
+  >;
+  const planDeployment = planMod.planDeployment as
+    ((model: unknown, env: unknown) => unknown) | undefined;
+  const loadEnvironment = planMod.loadEnvironment as
+    ((dir: string, env: string) => unknown) | undefined;
+  const referenceApp = appMod.referenceApp as (() => unknown) | undefined;
+  if (!planDeployment || !loadEnvironment || !referenceApp) {
+    return { plans: [], skipped: 'planDeployment, loadEnvironment or referenceApp not exported' };
+  }
+  const plans: TestPlan[] = [];
+  for (const env of ENVS) {
+    const environment = await loadEnvironment(path.join(ROOT, 'stacks'), env);
+    const plan = DeploymentPlanSchema.parse(await planDeployment(referenceApp(), environment));
+    plans.push({ label: `planner:reference-app/${env}`, plan });
   }
   return { plans };
 }
 
-/** Reference plans and, when available, fixture plans. */
+/** Reference plans and, when available, the real planner's plans and the fixture plans. */
 export async function allPlans(): Promise<{ plans: TestPlan[]; skipped?: string }> {
-  const fixtures = await fixturePlans();
+  const [planner, fixtures] = [await plannerPlans(), await fixturePlans()];
+  const skipped = [
+    planner.skipped && `planner plans: ${planner.skipped}`,
+    fixtures.skipped && `fixture plans: ${fixtures.skipped}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
   return {
-    plans: [...referencePlans(), ...fixtures.plans],
-    ...(fixtures.skipped ? { skipped: fixtures.skipped } : {}),
+    plans: [...referencePlans(), ...planner.plans, ...fixtures.plans],
+    ...(skipped ? { skipped } : {}),
   };
 }

@@ -36,6 +36,17 @@ export function referencePlan(env: Env): DeploymentPlan {
     ...(component ? { component } : {}),
   });
   const base = ['namespace'];
+  /** Replicated environments spread each workload's pods across nodes. */
+  const hostSpread =
+    env === 'dev'
+      ? []
+      : [
+          {
+            topologyKey: 'kubernetes.io/hostname',
+            maxSkew: 1,
+            whenUnsatisfiable: 'ScheduleAnyway' as const,
+          },
+        ];
 
   const sa = (name: string): Draft => ({
     id: `service-account/${name}`,
@@ -147,15 +158,7 @@ export function referencePlan(env: Env): DeploymentPlan {
             { name: 'next-cache', emptyDir: { sizeLimit: '128Mi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
           ],
-          topologySpread: prod
-            ? [
-                {
-                  topologyKey: 'kubernetes.io/hostname',
-                  maxSkew: 1,
-                  whenUnsatisfiable: 'ScheduleAnyway',
-                },
-              ]
-            : [],
+          topologySpread: hostSpread,
         },
       ),
       strategy: { type: 'rolling', maxSurge: '25%', maxUnavailable: 0 },
@@ -380,7 +383,7 @@ export function referencePlan(env: Env): DeploymentPlan {
                   whenUnsatisfiable: 'DoNotSchedule',
                 },
               ]
-            : [],
+            : hostSpread,
         }),
         strategy: { type: 'rolling', maxSurge: 1, maxUnavailable: 0 },
         minReadySeconds: 5,
@@ -400,24 +403,29 @@ export function referencePlan(env: Env): DeploymentPlan {
       dependsOn: [...base, 'secret/chatbot', 'service-account/chatbot'],
       spec: {
         controller: 'deployment',
-        replicas: prod ? 2 : 1,
+        replicas: env === 'dev' ? 1 : 2,
         selector: labels('chatbot'),
-        template: pod(labels('chatbot'), 'chatbot', [
-          container({
-            name: 'chatbot',
-            image: `${REGISTRY}/chatbot@sha256:${'a1'.repeat(32)}`,
-            ports: [{ name: 'http', containerPort: 8080 }],
-            env: [
-              { name: 'OPENAI_API_KEY', secret: { name: 'chatbot', key: 'OPENAI_API_KEY' } },
-              { name: 'PORT', value: '8080' },
-            ],
-            resources: resources('200m', '512Mi', '1'),
-            probes: {
-              liveness: probe({ http: { path: '/health', port: 'http' } }),
-              readiness: probe({ http: { path: '/ready', port: 'http' } }),
-            },
-          }),
-        ]),
+        template: pod(
+          labels('chatbot'),
+          'chatbot',
+          [
+            container({
+              name: 'chatbot',
+              image: `${REGISTRY}/chatbot@sha256:${'a1'.repeat(32)}`,
+              ports: [{ name: 'http', containerPort: 8080 }],
+              env: [
+                { name: 'OPENAI_API_KEY', secret: { name: 'chatbot', key: 'OPENAI_API_KEY' } },
+                { name: 'PORT', value: '8080' },
+              ],
+              resources: resources('200m', '512Mi', '1'),
+              probes: {
+                liveness: probe({ http: { path: '/health', port: 'http' } }),
+                readiness: probe({ http: { path: '/ready', port: 'http' } }),
+              },
+            }),
+          ],
+          { topologySpread: hostSpread },
+        ),
         strategy: { type: 'rolling', maxSurge: 1, maxUnavailable: 0 },
         minReadySeconds: 0,
         revisionHistoryLimit: 5,
@@ -435,28 +443,33 @@ export function referencePlan(env: Env): DeploymentPlan {
         controller: 'deployment',
         replicas: prod ? 2 : 1,
         selector: labels('worker'),
-        template: pod(labels('worker'), 'worker', [
-          container({
-            name: 'worker',
-            image: `${REGISTRY}/api:1.4.2`,
-            command: ['celery'],
-            args: ['-A', 'app.tasks', 'worker', '--loglevel=info'],
-            env: [
-              { name: 'DATABASE_URL', secret: { name: 'worker', key: 'DATABASE_URL' } },
-              { name: 'REDIS_URL', secret: { name: 'worker', key: 'REDIS_URL' } },
-            ],
-            probes: {
-              liveness: probe(
-                {
-                  exec: {
-                    command: ['celery', '-A', 'app.tasks', 'inspect', 'ping', '--timeout', '5'],
+        template: pod(
+          labels('worker'),
+          'worker',
+          [
+            container({
+              name: 'worker',
+              image: `${REGISTRY}/api:1.4.2`,
+              command: ['celery'],
+              args: ['-A', 'app.tasks', 'worker', '--loglevel=info'],
+              env: [
+                { name: 'DATABASE_URL', secret: { name: 'worker', key: 'DATABASE_URL' } },
+                { name: 'REDIS_URL', secret: { name: 'worker', key: 'REDIS_URL' } },
+              ],
+              probes: {
+                liveness: probe(
+                  {
+                    exec: {
+                      command: ['celery', '-A', 'app.tasks', 'inspect', 'ping', '--timeout', '5'],
+                    },
                   },
-                },
-                { periodSeconds: 30, timeoutSeconds: 10 },
-              ),
-            },
-          }),
-        ]),
+                  { periodSeconds: 30, timeoutSeconds: 10 },
+                ),
+              },
+            }),
+          ],
+          { topologySpread: prod ? hostSpread : [] },
+        ),
         strategy: { type: 'recreate' },
         minReadySeconds: 0,
         revisionHistoryLimit: 5,
@@ -479,6 +492,7 @@ export function referencePlan(env: Env): DeploymentPlan {
       spec: {
         schedule: '0 3 * * *',
         concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 600,
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,
         job: {
@@ -631,30 +645,36 @@ export function referencePlan(env: Env): DeploymentPlan {
   ];
 
   if (prod) {
-    nodes.push(
-      {
-        id: 'autoscaler/api',
-        kind: 'autoscaler',
-        name: 'api',
-        component: 'api',
-        skill: 'scaling',
-        dependsOn: [...base, 'workload/api'],
-        spec: {
-          target: { kind: 'Deployment', name: 'api' },
-          minReplicas: 2,
-          maxReplicas: 6,
-          cpuUtilization: 70,
-          memoryUtilization: 80,
-          scaleDownStabilizationSeconds: 300,
-        },
+    nodes.push({
+      id: 'autoscaler/api',
+      kind: 'autoscaler',
+      name: 'api',
+      component: 'api',
+      skill: 'scaling',
+      dependsOn: [...base, 'workload/api'],
+      spec: {
+        target: { kind: 'Deployment', name: 'api' },
+        minReplicas: 2,
+        maxReplicas: 6,
+        cpuUtilization: 70,
+        memoryUtilization: 80,
+        scaleDownStabilizationSeconds: 300,
       },
-      ...(['api', 'web', 'chatbot', 'worker'] as const).map((name): Draft => ({
+    });
+  }
+  if (env !== 'dev') {
+    // Every replicated workload gets a budget; in staging the worker runs a single replica.
+    const budgeted = prod
+      ? (['api', 'web', 'chatbot', 'worker'] as const)
+      : (['api', 'web', 'chatbot'] as const);
+    nodes.push(
+      ...budgeted.map((name): Draft => ({
         id: `disruption-budget/${name}`,
         kind: 'disruption-budget',
         name,
         component: name,
         skill: 'scaling',
-        dependsOn: [...base, `workload/${name}`],
+        dependsOn: base,
         spec: {
           selector: labels(name),
           ...(name === 'web' ? { maxUnavailable: 1 } : { minAvailable: 1 }),
