@@ -27,13 +27,21 @@ export function lockDirectory(
   return join(fileURLToPath(backendUrl), '.pulumi', 'locks', 'organization', project, environment);
 }
 
-/** True when `pid` names a running process on this host. */
+/**
+ * True when `pid` names a running process on this host. A zombie (killed, not yet reaped by
+ * its parent) still answers signal 0, so on Linux its state in /proc decides.
+ */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /s.test(stat);
+  } catch {
+    return true;
   }
 }
 

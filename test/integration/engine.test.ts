@@ -178,6 +178,39 @@ describe('engine (real Pulumi engine, render to directory)', function () {
     );
   });
 
+  it('holds an up to the update plan of its preview, and refuses a plan that changed since', async () => {
+    const { plan, env: environment } = await referencePlan('dev', (e) => ({
+      ...e,
+      components: { ...e.components, web: { ...(e.components.web ?? {}), replicas: 3 } },
+    }));
+    const preview = await t.engine.preview(plan, environment, {
+      missingSecrets: 'placeholder',
+      saveUpdatePlan: true,
+    });
+    assert.ok(preview.updatePlan && existsSync(preview.updatePlan));
+    const bound = await t.engine.up(plan, environment, {
+      missingSecrets: 'placeholder',
+      updatePlan: preview.updatePlan,
+    });
+    assert.equal(bound.status, 'succeeded', bound.error);
+
+    const approved = await t.engine.preview(plan, environment, {
+      missingSecrets: 'placeholder',
+      saveUpdatePlan: true,
+    });
+    const drifted = await referencePlan('dev', (e) => ({
+      ...e,
+      components: { ...e.components, web: { ...(e.components.web ?? {}), replicas: 4 } },
+    }));
+    await assert.rejects(
+      t.engine.up(drifted.plan, drifted.env, {
+        missingSecrets: 'placeholder',
+        updatePlan: approved.updatePlan,
+      }),
+      (err: unknown) => err instanceof ConflictError && err.code === 'plan_mismatch',
+    );
+  });
+
   it('names a missing stack as not found', async () => {
     await assert.rejects(t.engine.history('no-such-app', 'dev'), NotFoundError);
   });

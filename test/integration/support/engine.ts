@@ -26,8 +26,8 @@ export function tempEngine(options: Partial<EngineOptions> = {}): {
   const stateDir = mkdtempSync(join(tmpdir(), 'stackpilot-it-'));
   const engine = new Engine({
     stateDir,
-    env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...(options.env ?? {}) },
     ...options,
+    env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...(options.env ?? {}) },
   });
   return { engine, stateDir, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
 }
