@@ -466,22 +466,26 @@ function envVars(d: Draft): { env: EnvVar[]; evidence: Evidence[] } {
     );
     let v: EnvVar = { name, ...c };
     const forced = d.specEnv.get(name);
-    if (forced?.secret === true && v.classification !== 'secret') {
-      const { defaultValue, ...rest } = v;
+    // The spec decides; a value is kept only where the decision allows it.
+    if (forced?.secret === true) {
+      const { defaultValue, fingerprint: fp, ...rest } = v;
+      const print = fp ?? (defaultValue !== undefined ? fingerprint(defaultValue) : undefined);
       v = {
         ...rest,
         classification: 'secret',
         reason: 'declared secret in stackpilot.yaml',
-        ...(defaultValue !== undefined ? { fingerprint: fingerprint(defaultValue) } : {}),
+        ...(print ? { fingerprint: print } : {}),
       };
-    } else if (forced?.secret === false && v.classification === 'secret') {
-      const specValue = refs.find((r) => r.source === 'spec')?.value;
-      const { fingerprint: _f, ...rest } = v;
+    } else if (forced?.secret === false) {
+      const { fingerprint: _f, defaultValue, ...rest } = v;
+      // A value detection thought secret is not surfaced: only the spec's own value is.
+      const keep =
+        v.classification === 'config' ? defaultValue : refs.find((r) => r.source === 'spec')?.value;
       v = {
         ...rest,
         classification: 'config',
         reason: 'declared config in stackpilot.yaml',
-        ...(specValue !== undefined ? { defaultValue: specValue } : {}),
+        ...(keep !== undefined ? { defaultValue: keep } : {}),
       };
     }
     if (forced?.buildTime !== undefined) v.buildTime = forced.buildTime;

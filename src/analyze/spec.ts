@@ -217,6 +217,7 @@ export function applySpec(
             .sort()
             .join(', ')}); name one of them instead`,
         });
+      if (byPath.length > 1 && main.length !== 1) continue;
       else if (host.dormant.has(path)) {
         d = host.dormant.get(path)!;
         host.drafts.push(d);
