@@ -217,3 +217,67 @@ export async function startHarness(
     },
   };
 }
+
+/** One SSE frame. */
+export interface SseFrame {
+  id?: number;
+  event?: string;
+  data: unknown;
+}
+
+/**
+ * Reads an operation's SSE stream from `lastEventId`, until its `end` event or until
+ * `stopAfter` data frames (then it hangs up, as a client whose connection drops).
+ */
+export async function readSse(
+  client: Client,
+  operationId: string,
+  options: { lastEventId?: number; stopAfter?: number } = {},
+): Promise<{ frames: SseFrame[]; ended: boolean; contentType: string }> {
+  const abort = new AbortController();
+  const res = await fetch(`${client.url}/v1/operations/${operationId}/events`, {
+    headers: {
+      Authorization: `Bearer ${client.token ?? ''}`,
+      Accept: 'text/event-stream',
+      ...(options.lastEventId !== undefined
+        ? { 'Last-Event-ID': String(options.lastEventId) }
+        : {}),
+    },
+    signal: abort.signal,
+  });
+  const contentType = res.headers.get('content-type') ?? '';
+  const frames: SseFrame[] = [];
+  if (!res.body) return { frames, ended: false, contentType };
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return { frames, ended: false, contentType };
+    buffer += decoder.decode(value, { stream: true });
+    let cut: number;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const raw = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      if (raw.startsWith(':')) continue;
+      const frame: SseFrame = { data: undefined };
+      for (const line of raw.split('\n')) {
+        const [field, ...rest] = line.split(': ');
+        const value = rest.join(': ');
+        if (field === 'id') frame.id = Number(value);
+        else if (field === 'event') frame.event = value;
+        else if (field === 'data') frame.data = JSON.parse(value) as unknown;
+      }
+      frames.push(frame);
+      if (frame.event === 'end') {
+        await reader.cancel();
+        return { frames, ended: true, contentType };
+      }
+      if (options.stopAfter !== undefined && frames.length >= options.stopAfter) {
+        abort.abort();
+        await reader.cancel().catch(() => undefined);
+        return { frames, ended: false, contentType };
+      }
+    }
+  }
+}
