@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { PlanNodeKind } from '../../../src/model/plan';
 import { allPlans, type TestPlan } from './support/plans';
 import { recordPlan } from './support/recordings';
+import { syntheticPlan } from './support/synthetic';
 
 /** The Pulumi type each node kind must register as. */
 const TYPE_OF: Record<PlanNodeKind, string[]> = {
@@ -109,6 +110,23 @@ describe('program: registered dependency graph', () => {
         );
       }
     }
+  });
+
+  it('keeps the graph exact at scale (a synthetic 40-component plan)', async function () {
+    this.timeout(120_000);
+    const plan = syntheticPlan(40);
+    const { registrations } = await recordPlan(plan);
+    const nodeOfUrn = new Map(registrations.map((r) => [r.urn, r.name]));
+    const recorded = Object.fromEntries(
+      registrations
+        .filter((r) => r.type !== 'pulumi:providers:kubernetes')
+        .map((r) => [r.name, r.dependencies.map((u) => nodeOfUrn.get(u)).sort()]),
+    );
+    const planned = Object.fromEntries(
+      plan.nodes.map((n) => [expectedName(n.id), n.dependsOn.map(expectedName).sort()]),
+    );
+    assert.equal(Object.keys(planned).length, 40 * 8 + 14 + 2);
+    assert.deepEqual(recorded, planned);
   });
 
   it('exports the namespace, public URLs, addresses and plan hash', async () => {
