@@ -24,3 +24,4 @@ export {
   type SkillContribution,
   type ComponentFacts,
 } from './skill';
+export { loadSkillsFile, SkillsFileSchema, type SkillsFile } from './skills-file';

@@ -18,7 +18,7 @@ import {
   selectorLabels,
   serviceHost,
 } from './common';
-import { DATA_CATALOG, dataServiceImage } from './data-catalog';
+import { dataServiceImage, dataSpec } from './data-catalog';
 
 const ID = 'backup';
 
@@ -48,7 +48,7 @@ function backupJob(
   method: string;
 } {
   const engine = dataEngine(d)!;
-  const spec = DATA_CATALOG[engine];
+  const spec = dataSpec(engine, d);
   const name = `${d.name}-backup`;
   const tier = env.components[d.name]?.tier ?? env.tier;
   const storage = formatMemory(parseMemory(spec.storage[tier]) * BACKUP_CLAIM_FACTOR);
@@ -196,7 +196,7 @@ export const backupSkill: Skill = {
           ['volume snapshots (needs a CSI snapshot class)', 'no backup'],
         ),
       );
-      runbook.push(`Restore ${d.name}: ${DATA_CATALOG[dataEngine(d)!].backup.restore}.`);
+      runbook.push(`Restore ${d.name}: ${dataSpec(dataEngine(d)!, d).backup.restore}.`);
     }
     for (const s of app.externalServices
       .filter((x) => x.kind === 'postgres')

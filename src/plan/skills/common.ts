@@ -6,7 +6,7 @@ import type { AppModel, Component, EnvVar } from '../../model/app';
 import type { Environment } from '../../model/environment';
 import type { ContainerEnv, PlanNode } from '../../model/plan';
 import type { ComponentFacts, SkillInput } from '../skill';
-import { dataEngine, DATA_CATALOG, type DataEngine } from './data-catalog';
+import { dataEngine, DATA_CATALOG, dataSpec, type DataEngine } from './data-catalog';
 
 /** The value of `app.kubernetes.io/managed-by` on everything stackpilot creates. */
 export const MANAGED_BY = 'stackpilot';
@@ -31,8 +31,20 @@ export function isManaged(env: Environment, c: Component): boolean {
   return engine !== undefined && env.managed[engine];
 }
 
+/**
+ * Not deployed in this environment: disabled in the stack, or behind a compose profile
+ * (compose starts those only on request; `disabled: false` in the stack deploys them).
+ */
 export function isDisabled(env: Environment, c: Component): boolean {
-  return env.components[c.name]?.disabled === true;
+  const set = env.components[c.name]?.disabled;
+  return set ?? (c.features.profiles?.length ?? 0) > 0;
+}
+
+/** Why a component is not deployed, for decisions. */
+export function disabledReason(env: Environment, c: Component): string {
+  return env.components[c.name]?.disabled === true
+    ? `stackpilot:components.${c.name}.disabled is set in ${env.name}`
+    : `compose starts it only with profile ${(c.features.profiles ?? []).join(', ')}; set stackpilot:components.${c.name}.disabled: false to deploy it`;
 }
 
 /** Components that run in the cluster in this environment, sorted by name. */
@@ -153,46 +165,106 @@ export function kebab(s: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** The path prefix a public component is routed under on the environment's host. */
+/** Where a public component is reached: a host and a path prefix on it. */
 export interface RouteRule {
   component: string;
+  host: string;
   path: string;
+  /** Why this host and path, for the decision record. */
+  why: string;
+}
+
+/** Order in which public components claim the root path when there is no frontend. */
+const ROOT_RANK: Partial<Record<Component['kind'], number>> = {
+  frontend: 0,
+  proxy: 1,
+  chatbot: 2,
+  backend: 3,
+};
+
+/** True when the component's known paths show it serves under `prefix` (e.g. `/api/health` under `/api`). */
+function servesUnder(c: Component, prefix: string): boolean | undefined {
+  const paths = [c.healthPath, c.readinessPath].filter((p): p is string => p !== undefined);
+  if (!paths.length) return undefined;
+  return paths.every((p) => p === prefix || p.startsWith(`${prefix}/`));
 }
 
 /**
- * Path routing on the one public host: the first public frontend gets `/`, a single public
- * backend `/api` (several: `/api/<name>`), a single chatbot `/chat`, anything else `/<name>`.
- * Sorted by path.
+ * Routing of public components. One component — the first frontend, else the first by
+ * kind (proxy, chatbot, backend) — gets `/` on the environment's domain. The others get a
+ * path prefix on the same host (`/api` for one backend, `/api/<name>` for several, `/chat`,
+ * `/<name>`) when they serve under it; one whose known paths show it serves at the root
+ * gets its own host `<name>.<domain>` instead, because an Ingress path does not strip the
+ * prefix. Sorted by host and path.
  */
 export function routeRules(app: AppModel, env: Environment): RouteRule[] {
+  // Pure in (app, env), asked for once per env var: cached per input pair.
+  const byEnv = routeCache.get(app) ?? routeCache.set(app, new WeakMap()).get(app)!;
+  const hit = byEnv.get(env);
+  if (hit) return hit;
+  const rules = computeRouteRules(app, env);
+  byEnv.set(env, rules);
+  return rules;
+}
+
+const routeCache = new WeakMap<AppModel, WeakMap<Environment, RouteRule[]>>();
+
+function computeRouteRules(app: AppModel, env: Environment): RouteRule[] {
   const pub = appComponents(app, env).filter((c) => c.public && servesHttp(c));
-  const rules: RouteRule[] = [];
-  const byKind = (k: Component['kind']): Component[] => pub.filter((c) => c.kind === k);
-  byKind('frontend').forEach((c, i) =>
-    rules.push({ component: c.name, path: i === 0 ? '/' : `/${c.name}` }),
+  if (!pub.length) return [];
+  const root = [...pub].sort(
+    (a, b) => (ROOT_RANK[a.kind] ?? 9) - (ROOT_RANK[b.kind] ?? 9) || (a.name < b.name ? -1 : 1),
+  )[0]!;
+  const rules: RouteRule[] = [
+    {
+      component: root.name,
+      host: env.domain,
+      path: '/',
+      why:
+        pub.length === 1
+          ? 'the only public component'
+          : `the ${root.kind} owns the root of the site`,
+    },
+  ];
+  const rest = pub.filter((c) => c !== root);
+  const count = (k: Component['kind']): number => rest.filter((c) => c.kind === k).length;
+  for (const c of rest) {
+    const base = c.kind === 'backend' ? '/api' : c.kind === 'chatbot' ? '/chat' : '';
+    const prefix = base ? (count(c.kind) === 1 ? base : `${base}/${c.name}`) : `/${c.name}`;
+    const under = servesUnder(c, prefix);
+    if (under === false)
+      rules.push({
+        component: c.name,
+        host: `${c.name}.${env.domain}`,
+        path: '/',
+        why: `${c.name} serves at the root (${c.healthPath ?? c.readinessPath}), and an Ingress path ${prefix} would reach it with the prefix still on, so it gets its own host`,
+      });
+    else
+      rules.push({
+        component: c.name,
+        host: env.domain,
+        path: prefix,
+        why:
+          under === true
+            ? `${c.name} serves under ${prefix} (${c.healthPath ?? c.readinessPath}), so it shares the site's host and origin`
+            : `${c.kind}s go under ${prefix} on the site's host; no health path shows whether ${c.name} serves under it`,
+      });
+  }
+  return rules.sort((a, b) =>
+    a.host + a.path < b.host + b.path ? -1 : a.host + a.path > b.host + b.path ? 1 : 0,
   );
-  const prefixed = (k: Component['kind'], prefix: string): void => {
-    const list = byKind(k);
-    for (const c of list)
-      rules.push({ component: c.name, path: list.length === 1 ? prefix : `${prefix}/${c.name}` });
-  };
-  prefixed('backend', '/api');
-  prefixed('chatbot', '/chat');
-  for (const c of pub.filter((c) => !['frontend', 'backend', 'chatbot'].includes(c.kind)))
-    rules.push({ component: c.name, path: `/${c.name}` });
-  return rules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** `https://<domain>` (or `http://` without TLS). */
-export function publicOrigin(env: Environment): string {
-  return `${env.tls.enabled ? 'https' : 'http'}://${env.domain}`;
+export function publicOrigin(env: Environment, host: string = env.domain): string {
+  return `${env.tls.enabled ? 'https' : 'http'}://${host}`;
 }
 
 /** The public URL of a routed component, or `undefined` when it is not routed. */
 export function publicUrl(app: AppModel, env: Environment, name: string): string | undefined {
   const rule = routeRules(app, env).find((r) => r.component === name);
   if (!rule) return undefined;
-  return `${publicOrigin(env)}${rule.path === '/' ? '' : rule.path}`;
+  return `${publicOrigin(env, rule.host)}${rule.path === '/' ? '' : rule.path}`;
 }
 
 /**
@@ -210,7 +282,7 @@ export type EnvRoute =
   /** In-cluster address (no credentials), set as a literal. */
   | { kind: 'discovery'; value: string; target: string }
   /** Inlined at build time (Next.js `NEXT_PUBLIC_*`): a build argument, not a runtime env. */
-  | { kind: 'build-time'; value: string; target: string; warning?: string }
+  | { kind: 'build-time'; value: string; target?: string; warning?: string }
   /** A Secret entry from Pulumi secret config `secrets:<NAME>`. */
   | { kind: 'secret-config'; configKey: string; target?: string }
   /** A Secret entry from a generated random value. */
@@ -219,6 +291,8 @@ export type EnvRoute =
   | { kind: 'secret-parts'; parts: Array<{ text: string } | { generated: string }>; target: string }
   /** Plain config: a literal value, or `undefined` when neither the app nor the env gives one. */
   | { kind: 'config'; value: string | undefined; source: 'override' | 'default' | 'none' }
+  /** Plain config the planner derives for this environment (origins, hosts), with the reason. */
+  | { kind: 'config'; value: string; source: 'derived'; reason: string }
   /** Not set: the target is not deployed here. */
   | { kind: 'skip'; reason: string };
 
@@ -233,17 +307,79 @@ function dataUrlParts(
   engine: DataEngine,
   v: EnvVar,
 ): Array<{ text: string } | { generated: string }> {
-  const spec = DATA_CATALOG[engine];
+  const spec = dataSpec(engine, target);
   const host = serviceHost(env, target.name);
   const port = spec.ports[0]!.containerPort;
-  // Keep the scheme the app's default uses (e.g. `postgresql+asyncpg`), else the engine's.
+  // Keep the scheme the app's default uses (e.g. `postgresql+asyncpg`), else the engine's,
+  // and for Redis the database index (apps split cache, broker and results by index).
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v.defaultValue ?? '')?.[1] ?? spec.scheme;
-  const user = spec.user ?? '';
+  const redisDb =
+    engine === 'redis' ? /^redis[^/]*\/\/[^/]*\/(\d+)$/.exec(v.defaultValue ?? '')?.[1] : undefined;
+  const path = redisDb !== undefined ? `/${redisDb}` : spec.urlPath;
   return [
-    { text: `${scheme}://${user}:` },
+    { text: `${scheme}://${spec.user ?? ''}:` },
     { generated: dataPasswordNode(target.name) },
-    { text: `@${host}:${port}${spec.urlPath}` },
+    { text: `@${host}:${port}${path}` },
   ];
+}
+
+const LOCAL = /localhost|127\.0\.0\.1|0\.0\.0\.0/;
+
+/**
+ * Config values that must change with the environment although the app gives a default:
+ * allowed browser origins and hosts (the example values name localhost), the app's own
+ * public URL, and DEBUG outside development.
+ */
+function derivedConfig(
+  app: AppModel,
+  env: Environment,
+  c: Component,
+  v: EnvVar,
+): { value: string; reason: string } | undefined {
+  const def = v.defaultValue;
+  const local = def === undefined || def === '' || LOCAL.test(def);
+  const rules = routeRules(app, env);
+  const site = publicOrigin(env);
+  if (v.name === 'ALLOWED_HOSTS' && local) {
+    const own = rules.find((r) => r.component === c.name)?.host;
+    const hosts = [
+      ...new Set([
+        ...(rules.length ? [env.domain] : []),
+        ...(own ? [own] : []),
+        c.name,
+        serviceHost(env, c.name),
+        'localhost',
+        '127.0.0.1',
+      ]),
+    ];
+    return {
+      value: hosts.join(','),
+      reason: `Django answers only the hosts it is reached by: ${rules.length ? 'the public domain, ' : ''}its Service names, and localhost for the probes`,
+    };
+  }
+  if (
+    v.name === 'DEBUG' &&
+    def !== undefined &&
+    /^(1|true|yes|on)$/i.test(def) &&
+    env.tier !== 'small'
+  )
+    return {
+      value: '0',
+      reason: `DEBUG=${def} from the example file is for development; it leaks stack traces in ${env.name}`,
+    };
+  if (!rules.length) return undefined;
+  if (/^(CORS_(ALLOWED_)?ORIGINS?|ALLOWED_ORIGINS?|CSRF_TRUSTED_ORIGINS)$/.test(v.name) && local)
+    return {
+      value: site,
+      reason: `browsers load the site from ${site}${def ? `; ${def} is a local development origin` : ''}`,
+    };
+  if (/^(FRONTEND_URL|SITE_URL|APP_URL|PUBLIC_URL|BASE_URL)$/.test(v.name) && local)
+    return { value: site, reason: `the site's public URL in ${env.name}` };
+  if (/^(NEXTAUTH_URL|AUTH_URL)$/.test(v.name) && local) {
+    const own = publicUrl(app, env, c.name);
+    if (own) return { value: own, reason: `${c.name}'s own public URL in ${env.name}` };
+  }
+  return undefined;
 }
 
 /**
@@ -268,8 +404,9 @@ export function classifyEnv(app: AppModel, env: Environment, c: Component, v: En
         return { kind: 'discovery', value: String(primaryPort(target)), target: target.name };
       if (/_PASS(WORD)?$/.test(v.name))
         return { kind: 'secret-generated', node: dataPasswordNode(target.name) };
-      if (/_USER(NAME)?$/.test(v.name) && DATA_CATALOG[engine].user)
-        return { kind: 'config', value: DATA_CATALOG[engine].user, source: 'default' };
+      const user = dataSpec(engine, target).user;
+      if (/_USER(NAME)?$/.test(v.name) && user)
+        return { kind: 'config', value: user, source: 'default' };
       return {
         kind: 'secret-parts',
         parts: dataUrlParts(env, target, engine, v),
@@ -306,6 +443,15 @@ export function classifyEnv(app: AppModel, env: Environment, c: Component, v: En
       configKey: `secrets:${v.name}`,
       ...(v.refersTo ? { target: v.refersTo } : {}),
     };
+  }
+  if (v.buildTime) {
+    const { value } = configValue(override, v);
+    if (value !== undefined) return { kind: 'build-time', value };
+  }
+  if (override === undefined) {
+    const derived = derivedConfig(app, env, c, v);
+    if (derived)
+      return { kind: 'config', value: derived.value, source: 'derived', reason: derived.reason };
   }
   return { kind: 'config', ...configValue(override, v) };
 }
@@ -452,4 +598,67 @@ export function commandArgv(cmd: string): string[] {
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) out.push(m[1] ?? m[2] ?? m[3]!);
   return out;
+}
+
+// ---- migrations and special processes ------------------------------------------------------
+
+/**
+ * How a component's migrations run: a job component it already waits for (compose
+ * `migrate` service with `service_completed_successfully`), else its own Job `<c>-migrate`;
+ * `undefined` when it has none.
+ */
+export function migrationOf(
+  app: AppModel,
+  env: Environment,
+  c: Component,
+): { job: string; own: boolean } | undefined {
+  if (!c.features.migrations) return undefined;
+  const runner = app.edges
+    .filter((e) => e.from === c.name && e.target === 'component')
+    .map((e) => findComponent(app, e.to))
+    .filter(
+      (t): t is Component =>
+        t !== undefined && !isDataComponent(t) && t.kind === 'job' && !isDisabled(env, t),
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : 1))[0];
+  return runner ? { job: runner.name, own: false } : { job: `${c.name}-migrate`, own: true };
+}
+
+/** The component whose migrations job component `job` runs, if it is such a runner. */
+export function migratedBy(app: AppModel, env: Environment, job: Component): Component | undefined {
+  return app.components.find((c) => {
+    const m = migrationOf(app, env, c);
+    return m !== undefined && !m.own && m.job === job.name;
+  });
+}
+
+/** A Celery beat scheduler: exactly one may run, or scheduled tasks fire twice. */
+export function isSingleton(c: Component): boolean {
+  return (
+    /\bcelery\b.*\bbeat\b/.test(c.startCommand ?? '') ||
+    /\b(apscheduler|clock)\b/.test(c.startCommand ?? '')
+  );
+}
+
+const LAUNCHER =
+  /^((?:uv run(?: --[-a-z]+)*|poetry run|pipenv run|pdm run|hatch run|bundle exec) )/;
+
+/**
+ * The launcher in front of the process in the start command (`uv run --no-sync `,
+ * `poetry run `), or `''`: tools installed in the project's environment are only on the
+ * PATH through it. With `tool`, only when the command runs that tool.
+ */
+export function launcherPrefix(c: Component, tool?: string): string {
+  const m = LAUNCHER.exec(c.startCommand ?? '');
+  if (!m) return '';
+  return tool === undefined || (c.startCommand ?? '').slice(m[1]!.length).startsWith(tool)
+    ? m[1]!
+    : '';
+}
+
+/** The migration command as the image runs it: through the same launcher as the start command. */
+export function migrationCommand(c: Component): string | undefined {
+  const cmd = c.features.migrations?.command;
+  if (cmd === undefined) return undefined;
+  return LAUNCHER.test(cmd) ? cmd : `${launcherPrefix(c)}${cmd}`;
 }

@@ -8,7 +8,7 @@ import type { Component } from '../../model/app';
 import { contentHash } from '../../model/canonical';
 import type { ImagePlan } from '../../model/plan';
 import { decision, type ComponentFacts, type Skill, type SkillContribution } from '../skill';
-import { appComponents, classifyEnv, containerPorts, dataComponents } from './common';
+import { appComponents, classifyEnv, commandArgv, containerPorts, dataComponents } from './common';
 import { dataServiceImage, isPinned } from './data-catalog';
 import { generateDockerfile } from './dockerfiles';
 
@@ -54,16 +54,40 @@ export const containerizeSkill: Skill = {
             c.name,
             `build arg ${v.name}`,
             route.value,
-            `${v.name} is inlined into the bundle at build time (runtime env cannot change it), so it is a build argument with ${route.target}'s ${route.warning ? 'in-cluster' : 'public'} URL for ${env.name}; the image tag carries a hash of the build args because the image differs per environment`,
-            ['runtime env var (ignored by the built bundle)', 'relative URL behind the same host'],
+            route.target
+              ? `${v.name} is inlined into the bundle at build time (runtime env cannot change it), so it is a build argument with ${route.target}'s ${route.warning ? 'in-cluster' : 'public'} URL for ${env.name}; the image tag carries a hash of the build args because the image differs per environment`
+              : `${v.name} is inlined into the bundle at build time, so its value is a build argument; the image tag carries a hash of the build args`,
+            route.target
+              ? [
+                  'runtime env var (ignored by the built bundle)',
+                  'relative URL behind the same host',
+                ]
+              : ['runtime env var (ignored by the built bundle)'],
           ),
         );
       }
+      // An image built from an existing Dockerfile has one CMD; a worker or job sharing it
+      // (compose `command:`) needs its own command, or it would start the server.
+      const ownCommand =
+        c.build.strategy !== 'generate' &&
+        (c.kind === 'worker' || c.kind === 'job') &&
+        c.startCommand !== undefined;
       const facts: Partial<ComponentFacts> = {
-        command: [],
+        command: ownCommand ? commandArgv(c.startCommand!) : [],
         args: [],
         ports: containerPorts(c),
       };
+      if (ownCommand)
+        out.decisions.push(
+          decision(
+            ID,
+            c.name,
+            'command',
+            c.startCommand!,
+            `a ${c.kind} built from ${c.build.strategy === 'dockerfile' ? c.build.dockerfile : 'a prebuilt image'} runs its own command rather than the image's default`,
+            ["the image's CMD"],
+          ),
+        );
       const override = env.components[c.name]?.image;
       const repo = `${env.registry}/${app.name}-${c.name}`;
       if (override !== undefined) {

@@ -214,3 +214,54 @@ export function dataServiceImage(app: AppModel, d: Component): string | undefine
   }
   return d.build.strategy === 'image' && isPinned(d.build.image) ? d.build.image : undefined;
 }
+
+/** A default value a data component's own env declares (compose `environment:`), if any. */
+function declared(c: Component, name: string): string | undefined {
+  const v = c.env.find((e) => e.name === name && e.classification === 'config');
+  return v?.defaultValue || undefined;
+}
+
+/**
+ * The catalog entry of an engine adapted to one component: the Postgres user and database
+ * or the RabbitMQ user and vhost its compose file declares are kept, so that what the app
+ * expects (and what migrations create) stays the same.
+ */
+export function dataSpec(engine: DataEngine, c: Component): DataServiceSpec {
+  const base = DATA_CATALOG[engine];
+  if (engine === 'postgres') {
+    const user = declared(c, 'POSTGRES_USER') ?? 'app';
+    const db = declared(c, 'POSTGRES_DB') ?? user;
+    return {
+      ...base,
+      user,
+      urlPath: `/${db}`,
+      configEnv: { ...base.configEnv, POSTGRES_DB: db, POSTGRES_USER: user },
+      probes: {
+        ...base.probes,
+        readiness: { exec: { command: ['pg_isready', '-U', user, '-d', db, '-h', '127.0.0.1'] } },
+        startup: { exec: { command: ['pg_isready', '-U', user, '-h', '127.0.0.1'] } },
+      },
+      backup: {
+        ...base.backup,
+        script: base.backup.script.replace('-U app -d app', `-U ${user} -d ${db}`),
+        restore: base.backup.restore.replace('-U app -d app', `-U ${user} -d ${db}`),
+      },
+    };
+  }
+  if (engine === 'rabbitmq') {
+    const user = declared(c, 'RABBITMQ_DEFAULT_USER') ?? 'app';
+    const vhost = declared(c, 'RABBITMQ_DEFAULT_VHOST') ?? '/';
+    return {
+      ...base,
+      user,
+      urlPath: `/${encodeURIComponent(vhost)}`,
+      configEnv: {
+        ...base.configEnv,
+        RABBITMQ_DEFAULT_USER: user,
+        ...(vhost !== '/' ? { RABBITMQ_DEFAULT_VHOST: vhost } : {}),
+      },
+      backup: { ...base.backup, script: base.backup.script.replace('-u app', `-u ${user}`) },
+    };
+  }
+  return base;
+}

@@ -7,8 +7,15 @@
 import type { Tier } from '../../model/environment';
 import type { NodeOf } from '../../model/plan';
 import { decision, type Skill, type SkillContribution } from '../skill';
-import { dataEngine, isDataComponent, isDisabled, isManaged, selectorLabels } from './common';
-import { DATA_CATALOG, dataServiceImage, isPinned } from './data-catalog';
+import {
+  dataEngine,
+  disabledReason,
+  isDataComponent,
+  isDisabled,
+  isManaged,
+  selectorLabels,
+} from './common';
+import { dataServiceImage, dataSpec, isPinned } from './data-catalog';
 
 const ID = 'data-services';
 
@@ -29,6 +36,11 @@ export const dataServicesSkill: Skill = {
       const tier = env.components[d.name]?.tier ?? env.tier;
       if (isDisabled(env, d)) {
         out.facts[d.name] = { controller: 'none' };
+        out.decisions.push(
+          decision(ID, d.name, 'placement', 'not deployed', disabledReason(env, d), [
+            'in-cluster StatefulSet',
+          ]),
+        );
         continue;
       }
       if (isManaged(env, d)) {
@@ -54,7 +66,7 @@ export const dataServicesSkill: Skill = {
         throw new Error(
           `data component ${d.name} has no pinned image stackpilot knows how to run; pin its image or set stackpilot:components.${d.name}.image`,
         );
-      const spec = engine ? DATA_CATALOG[engine] : undefined;
+      const spec = engine ? dataSpec(engine, d) : undefined;
       const ports = spec
         ? spec.ports.map((p) => ({ ...p }))
         : d.port !== undefined

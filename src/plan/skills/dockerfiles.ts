@@ -47,6 +47,22 @@ function buildArgLines(args: Record<string, string>): string {
   );
 }
 
+/** pnpm pinned for images whose commands call it at runtime (corepack would download it on first use). */
+const PNPM = 'pnpm@9.15.0';
+
+/** Runtime-stage lines that make pnpm available offline, when the component's commands use it. */
+function runtimePnpm(c: Component): string {
+  const cmds = [c.startCommand ?? '', c.features.migrations?.command ?? ''].join(' ');
+  return /\bpnpm\b/.test(cmds)
+    ? `ENV COREPACK_HOME=/usr/local/share/corepack\nRUN corepack enable && corepack install -g ${PNPM}\n`
+    : '';
+}
+
+/** Keep dev dependencies when migrations run from the image: migration CLIs are usually dev dependencies. */
+function prune(c: Component): string {
+  return c.features.migrations ? '' : 'RUN npm prune --omit=dev 2>/dev/null || true\n';
+}
+
 const NODE_INSTALL = `COPY package.json package-lock.json* yarn.lock* pnpm-lock.yaml* ./
 RUN corepack enable && \\
     if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile; \\
@@ -103,9 +119,8 @@ CMD ["node", "server.js"]
     text:
       header(c, 'Next.js') +
       common +
-      `RUN npm prune --omit=dev 2>/dev/null || true
-
-${runtimeHead}COPY --from=build --chown=${ID} /app/package.json ./
+      `${prune(c)}
+${runtimeHead}${runtimePnpm(c)}COPY --from=build --chown=${ID} /app/package.json ./
 COPY --from=build --chown=${ID} /app/node_modules ./node_modules
 COPY --from=build --chown=${ID} /app/public ./public
 COPY --from=build --chown=${ID} /app/.next ./.next
@@ -127,12 +142,11 @@ function nodeApp(c: Component, buildArgs: Record<string, string>): GeneratedDock
       `FROM ${node} AS build
 WORKDIR /app
 ${NODE_INSTALL}COPY . .
-${buildArgLines(buildArgs)}${c.buildCommand ? `RUN ${c.buildCommand}\n` : ''}RUN npm prune --omit=dev 2>/dev/null || true
-
+${buildArgLines(buildArgs)}${c.buildCommand ? `RUN ${c.buildCommand}\n` : ''}${prune(c)}
 FROM ${node} AS runtime
 WORKDIR /app
-ENV NODE_ENV=production
-RUN addgroup -S -g ${RUN_AS_ID} app && adduser -S -u ${RUN_AS_ID} -G app app
+ENV NODE_ENV=production${port ? ` PORT=${port}` : ''}
+${runtimePnpm(c)}RUN addgroup -S -g ${RUN_AS_ID} app && adduser -S -u ${RUN_AS_ID} -G app app
 COPY --from=build --chown=${ID} /app ./
 USER ${ID}
 ${port ? `EXPOSE ${port}\n` : ''}CMD ${json(start)}
@@ -207,7 +221,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 ${asgi ? `RUN pip install "${GUNICORN}" "${UVICORN}"\n` : ''}${install}
 FROM ${py} AS runtime
-ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1${port && c.kind !== 'worker' ? ` PORT=${port}` : ''}
 RUN groupadd -g ${RUN_AS_ID} app && useradd -u ${RUN_AS_ID} -g app -M -s /usr/sbin/nologin app
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv

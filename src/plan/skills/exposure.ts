@@ -104,7 +104,7 @@ export const exposureSkill: Skill = {
         dependsOn: [],
         spec: {
           className: env.ingressClass,
-          host: env.domain,
+          host: rule.host,
           ...(env.tls.enabled
             ? { tls: { secretName: `${c.name}-tls`, issuer: env.tls.issuer } }
             : {}),
@@ -117,9 +117,16 @@ export const exposureSkill: Skill = {
           ID,
           c.name,
           'route',
-          `${publicOrigin(env)}${rule.path} -> service ${c.name}`,
-          `${c.kind} ${c.name} is public; one host keeps the browser on one origin (no CORS), the path prefix picks the component, and ${env.tls.enabled ? `cert-manager issues the certificate from ${env.tls.issuer}` : 'TLS is off in this environment'}`,
-          ['one host per component', 'LoadBalancer Service'],
+          `${publicOrigin(env, rule.host)}${rule.path} -> service ${c.name}`,
+          `${c.kind} ${c.name} is public: ${rule.why}; ${env.tls.enabled ? `cert-manager issues the certificate from ${env.tls.issuer}` : 'TLS is off in this environment'}`,
+          rule.host === env.domain && rule.path !== '/'
+            ? [`own host ${c.name}.${env.domain}`, 'LoadBalancer Service']
+            : rule.host !== env.domain
+              ? [
+                  `path prefix on ${env.domain} (needs the app to serve under it)`,
+                  'LoadBalancer Service',
+                ]
+              : ['LoadBalancer Service'],
         ),
       );
       if (streaming)
@@ -135,12 +142,14 @@ export const exposureSkill: Skill = {
             ['default 60 s buffered proxying'],
           ),
         );
-      if (rule.path !== '/' && c.healthPath && !c.healthPath.startsWith(rule.path))
+      if (rule.path !== '/' && !c.healthPath && !c.readinessPath)
         out.warnings.push(
-          `${c.name}: routed under ${rule.path} but its health path ${c.healthPath} suggests it serves at the root; requests arrive with the ${rule.path} prefix (set FastAPI root_path or a router prefix)`,
+          `${c.name}: routed under ${rule.path} on ${rule.host}; requests arrive with that prefix, so it must serve under it`,
         );
     }
-    const publicUrls = [...new Set(rules.map((r) => `${publicOrigin(env)}${r.path}`))].sort();
+    const publicUrls = [
+      ...new Set(rules.map((r) => `${publicOrigin(env, r.host)}${r.path}`)),
+    ].sort();
     out.nodes.sort((a, b) => (a.id < b.id ? -1 : 1));
     return { ...out, sections: { publicUrls } };
   },

@@ -20,6 +20,7 @@ import {
   isDisabled,
   isManaged,
   metricsEndpoint,
+  migrationOf,
   MONITORING_NAMESPACE,
   primaryPort,
   routeRules,
@@ -81,6 +82,23 @@ function clientPorts(c: Component): Array<{ port: number; protocol: 'TCP' }> {
 
 function internetPeer(): { cidr: string; except: string[] } {
   return { cidr: '0.0.0.0/0', except: [...PRIVATE_RANGES] };
+}
+
+/** Host names that suggest a private network (a VPN, a VPC, a corporate data centre). */
+const PRIVATE_HOST = /(^|[.-])(internal|corp|intranet|local|lan|private|vpc)([.-]|$)/;
+
+/**
+ * Who an external service may be: public SaaS endpoints are reached on public addresses
+ * only (never the cluster's or the cloud metadata ranges); a host that looks private may
+ * resolve anywhere, so any address is allowed on its port.
+ */
+function externalPeer(s: { hosts: string[] }): {
+  peer: { cidr: string; except?: string[] };
+  note: string;
+} {
+  return s.hosts.some((h) => PRIVATE_HOST.test(h))
+    ? { peer: { cidr: '0.0.0.0/0' }, note: 'may be a private address' }
+    : { peer: internetPeer(), note: 'public addresses only' };
 }
 
 export const networkingSkill: Skill = {
@@ -188,9 +206,11 @@ export const networkingSkill: Skill = {
         }
         const ports = clientPorts(t);
         if (!ports.length) {
-          out.warnings.push(
-            `${e.from} -> ${e.to}: ${e.to} listens on no port; no network allow written`,
-          );
+          // A compose depends_on on a job or worker orders the start; nothing talks to it.
+          if (e.via === 'env')
+            out.warnings.push(
+              `${e.from} -> ${e.to}: ${e.to} listens on no port; no network allow written`,
+            );
           continue;
         }
         add(egress, e.from, {
@@ -206,10 +226,11 @@ export const networkingSkill: Skill = {
       } else {
         const s = app.externalServices.find((x) => x.id === e.to);
         if (!s) continue;
+        const { peer, note } = externalPeer(s);
         add(egress, e.from, {
-          peers: [internetPeer()],
+          peers: [peer],
           ports: [{ port: s.port, protocol: 'TCP' }],
-          reason: `edge ${e.from} -> ${s.id}${via} (${s.provider}${s.hosts.length ? `: ${[...s.hosts].sort().join(', ')}` : ''})`,
+          reason: `edge ${e.from} -> ${s.id}${via} (${s.provider}${s.hosts.length ? `: ${[...s.hosts].sort().join(', ')}` : ''}; ${note})`,
         });
       }
     }
@@ -238,10 +259,10 @@ export const networkingSkill: Skill = {
         add(egress, c.name, {
           peers: [internetPeer()],
           ports: [{ port: env.tls.enabled ? 443 : 80, protocol: 'TCP' }],
-          reason: `server-side rendering may call the public URL it was built with (${env.domain})`,
+          reason: 'server-side rendering may call the public URLs it was built with',
         });
       // Migration Jobs run with their own labels and reach only the database.
-      if (!c.features.migrations) continue;
+      if (!migrationOf(app, env, c)?.own) continue;
       const migrate = `${c.name}-migrate`;
       for (const target of databaseTargets(app, c)) {
         const t = findComponent(app, target);
@@ -249,7 +270,7 @@ export const networkingSkill: Skill = {
         if (!t) {
           const s = app.externalServices.find((x) => x.id === target)!;
           add(egress, migrate, {
-            peers: [internetPeer()],
+            peers: [externalPeer(s).peer],
             ports: [{ port: s.port, protocol: 'TCP' }],
             reason: `${reason} (${s.provider})`,
           });
@@ -268,7 +289,8 @@ export const networkingSkill: Skill = {
     }
 
     const owners = new Map(running.map((c) => [c.name, c.name] as const));
-    for (const c of running) if (c.features.migrations) owners.set(`${c.name}-migrate`, c.name);
+    for (const c of running)
+      if (migrationOf(app, env, c)?.own) owners.set(`${c.name}-migrate`, c.name);
     for (const name of [...new Set([...ingress.keys(), ...egress.keys()])].sort()) {
       out.nodes.push(
         policy(name, owners.get(name), sel(name), ingress.get(name) ?? [], egress.get(name) ?? []),

@@ -13,6 +13,8 @@ import {
   frameworkOf,
   inClusterComponents,
   isDataComponent,
+  isSingleton,
+  launcherPrefix,
   metricsEndpoint,
   primaryPort,
   selectorLabels,
@@ -20,7 +22,7 @@ import {
   sortEnv,
 } from './common';
 import { asgiObject } from './dockerfiles';
-import { DATA_CATALOG, type ProbeHandler } from './data-catalog';
+import { dataSpec, type ProbeHandler } from './data-catalog';
 
 const ID = 'observability';
 
@@ -40,8 +42,36 @@ function probe(
   };
 }
 
+/**
+ * Django answers only the hosts in ALLOWED_HOSTS, and the kubelet's HTTP probes send the
+ * pod IP as Host: the probes make the request from inside the pod with Host: localhost.
+ */
+function djangoProbes(c: Component): { probes: Probes; why: string } {
+  const port = primaryPort(c)!;
+  const get = (path: string): ProbeHandler => ({
+    exec: {
+      command: [
+        'python',
+        '-c',
+        `import urllib.request as u; u.urlopen(u.Request('http://127.0.0.1:${port}${path}', headers={'Host': 'localhost'}), timeout=4)`,
+      ],
+    },
+  });
+  const live = c.healthPath ? get(c.healthPath) : { tcp: { port } };
+  const ready = c.readinessPath ? get(c.readinessPath) : live;
+  return {
+    probes: {
+      liveness: probe(live, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+      readiness: probe(ready, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 2 }),
+      startup: probe(live, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 30 }),
+    },
+    why: `Django rejects the pod IP the kubelet sends as Host, so ${c.healthPath ?? 'the port'} is checked from inside the pod with Host: localhost; readiness with a shorter period and lower threshold`,
+  };
+}
+
 /** Probes of an HTTP component and a sentence on why. */
 function httpProbes(c: Component): { probes: Probes; why: string } {
+  if (frameworkOf(c) === 'django') return djangoProbes(c);
   const slow = c.kind === 'chatbot' || c.features.streaming === true;
   const timeout = slow ? 5 : 2;
   const live: ProbeHandler = c.healthPath
@@ -77,11 +107,13 @@ function workerProbes(c: Component): { probes: Probes; why: string } {
     (c.features.queueFramework === 'celery' ? asgiObject(c)?.split(':')[0] : undefined);
   let live: string[];
   let why: string;
-  if (c.features.queueFramework === 'celery' || /celery/.test(c.startCommand ?? '')) {
+  const celery = c.features.queueFramework === 'celery' || /celery/.test(c.startCommand ?? '');
+  if (celery && !isSingleton(c)) {
+    const run = launcherPrefix(c, 'celery');
     live = [
       'sh',
       '-c',
-      `celery -A ${celeryApp ?? 'app'} inspect ping -d "celery@$HOSTNAME" --timeout 10`,
+      `${run}celery -A ${celeryApp ?? 'app'} inspect ping -d "celery@$HOSTNAME" --timeout 10`,
     ];
     why =
       'celery inspect ping asks this worker itself over the broker: it fails when the worker or its broker connection is wedged';
@@ -124,7 +156,7 @@ function dataProbes(c: Component): { probes: Probes; why: string } {
       why: 'unknown engine: TCP on its port, readiness with a shorter period',
     };
   }
-  const p = DATA_CATALOG[engine].probes;
+  const p = dataSpec(engine, c).probes;
   const heavy = engine === 'rabbitmq';
   return {
     probes: {

@@ -8,7 +8,7 @@ import type { Component } from '../../model/app';
 import type { Environment } from '../../model/environment';
 import type { DeploymentPlan, RolloutPlan } from '../../model/plan';
 import { decision, type ComponentFacts, type Skill, type SkillContribution } from '../skill';
-import { factsOf, inClusterComponents, isDataComponent, servesHttp } from './common';
+import { factsOf, inClusterComponents, isDataComponent, isSingleton, servesHttp } from './common';
 import { DATA_CATALOG, dataEngine } from './data-catalog';
 
 const ID = 'rollout';
@@ -90,6 +90,18 @@ export const rolloutSkill: Skill = {
             'StatefulSet rolling update, one pod at a time',
             'a single-instance data service cannot run two copies on one claim; the update restarts it in place (brief downtime, clients reconnect)',
             ['OnDelete'],
+          ),
+        );
+      } else if (isSingleton(c)) {
+        facts.strategy = { type: 'recreate' };
+        out.decisions.push(
+          decision(
+            ID,
+            c.name,
+            'update strategy',
+            'recreate',
+            'a scheduler must never run twice, not even for the seconds a rolling update overlaps old and new pods',
+            ['rolling'],
           ),
         );
       } else {

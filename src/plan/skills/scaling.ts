@@ -14,6 +14,7 @@ import {
   formatMemory,
   inClusterComponents,
   isDataComponent,
+  isSingleton,
   parseCpu,
   parseMemory,
   selectorLabels,
@@ -62,7 +63,7 @@ export function replicaPolicy(
   | { autoscale: false; replicas: number }
   | { autoscale: true; min: number; max: number; cpu: number } {
   const o = env.components[c.name];
-  if (isDataComponent(c)) return { autoscale: false, replicas: 1 };
+  if (isDataComponent(c) || isSingleton(c)) return { autoscale: false, replicas: 1 };
   const a = { ...env.autoscaling, ...(o?.autoscaling ?? {}) };
   if (o?.replicas !== undefined && o.autoscaling?.enabled !== true)
     return { autoscale: false, replicas: o.replicas };
@@ -147,9 +148,11 @@ export const scalingSkill: Skill = {
             String(policy.replicas),
             isDataComponent(c)
               ? 'an in-cluster data service runs one instance: replication needs an operator or a managed service'
-              : env.components[c.name]?.replicas !== undefined
-                ? 'set per component in the stack'
-                : `${env.name} runs ${env.replicas} replica(s) per component without autoscaling`,
+              : isSingleton(c)
+                ? `${c.name} is a scheduler (${c.startCommand}): a second copy would fire every scheduled task twice`
+                : env.components[c.name]?.replicas !== undefined
+                  ? 'set per component in the stack'
+                  : `${env.name} runs ${env.replicas} replica(s) per component without autoscaling`,
             ['autoscaling'],
           ),
         );

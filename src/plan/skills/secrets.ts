@@ -14,7 +14,10 @@ import {
   dataEngine,
   dataPasswordNode,
   DIRECT_URL_NAMES,
+  isDataComponent,
   kebab,
+  migratedBy,
+  migrationOf,
   sortEnv,
 } from './common';
 import { DATA_CATALOG } from './data-catalog';
@@ -85,6 +88,11 @@ export const secretsSkill: Skill = {
     for (const c of appComponents(app, env)) {
       const entries: Entry[] = [];
       const neonVars: string[] = [];
+      const direct =
+        c.env.find((v) => DIRECT_URL_NAMES.includes(v.name))?.name ?? DEFAULT_DIRECT_URL_KEY;
+      // A job component that runs another component's migrations connects directly too.
+      const migrates =
+        !isDataComponent(c) && c.kind === 'job' ? migratedBy(app, env, c) : undefined;
       for (const v of c.env) {
         const route = classifyEnv(app, env, c, v);
         let parts: SecretPart[] | undefined;
@@ -95,8 +103,10 @@ export const secretsSkill: Skill = {
             ext?.kind === 'postgres' &&
             ext.provider === 'neon' &&
             !DIRECT_URL_NAMES.includes(v.name)
-          )
+          ) {
             neonVars.push(v.name);
+            if (migrates) parts = [{ config: `secrets:${direct}` }];
+          }
         } else if (route.kind === 'secret-generated') {
           parts = [{ generated: route.node }];
           generated.add(route.node);
@@ -128,10 +138,19 @@ export const secretsSkill: Skill = {
           ),
         );
       }
+      if (migrates && neonVars.length)
+        out.decisions.push(
+          decision(
+            ID,
+            c.name,
+            'database URLs',
+            `direct URL (secrets:${direct}) for ${neonVars.join(', ')}`,
+            `${c.name} runs ${migrates.name}'s migrations, which need a session-level connection that Neon's pooler does not give`,
+            ['pooled URL'],
+          ),
+        );
       let migrationSecretEnv: ContainerEnv[] = [];
-      if (c.features.migrations && neonVars.length) {
-        const direct =
-          c.env.find((v) => DIRECT_URL_NAMES.includes(v.name))?.name ?? DEFAULT_DIRECT_URL_KEY;
+      if (migrationOf(app, env, c)?.own && neonVars.length) {
         const migrate = `${c.name}-migrate`;
         const migrateEntries = neonVars.map((key) => ({
           key,
@@ -145,7 +164,7 @@ export const secretsSkill: Skill = {
             c.name,
             'database URLs',
             `app: pooled ${neonVars.join(', ')} (secrets:${neonVars[0]}); migrations: direct URL (secrets:${direct}) in Secret ${migrate}`,
-            `Neon's pooler (PgBouncer in transaction mode) suits many short app connections but breaks the session-level locks and DDL transactions ${c.features.migrations.tool} relies on, so the migration Job connects directly; only the Job can read the direct URL`,
+            `Neon's pooler (PgBouncer in transaction mode) suits many short app connections but breaks the session-level locks and DDL transactions ${c.features.migrations!.tool} relies on, so the migration Job connects directly; only the Job can read the direct URL`,
             ['direct URL everywhere', 'pooled URL for migrations'],
           ),
         );

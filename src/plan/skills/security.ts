@@ -44,7 +44,12 @@ function scratchFor(c: Component): Scratch[] {
   if (isDataComponent(c) && engine)
     for (const p of DATA_CATALOG[engine].scratchPaths) paths.set(p, TMP_SIZE);
   if (isNextJs(c)) paths.set('/app/.next/cache', CACHE_SIZE);
-  for (const p of c.features.writablePaths ?? []) if (p.startsWith('/')) paths.set(p, CACHE_SIZE);
+  // Relative paths are relative to the image's WORKDIR: /app in generated images and the usual choice.
+  for (const p of c.features.writablePaths ?? [])
+    paths.set(
+      p.startsWith('/') ? p : `/app/${p.replace(/^\.\//, '')}`.replace(/\/+$/, ''),
+      CACHE_SIZE,
+    );
   // Mount paths and volume names must be unique in a pod; sorted for stable output.
   const seen = new Set<string>();
   const result: Scratch[] = [];

@@ -20,10 +20,13 @@ import {
   classifyEnv,
   commandArgv,
   databaseTargets,
+  disabledReason,
   findComponent,
   inClusterComponents,
   isDataComponent,
   isDisabled,
+  migrationCommand,
+  migrationOf,
   podLabels,
   selectorLabels,
   sortEnv,
@@ -117,18 +120,14 @@ function workloadId(input: SkillInput, name: string): string {
 function afterFor(input: SkillInput, c: Component, running: Set<string>): After[] {
   const { app } = input;
   const after = new Map<string, string>();
-  if (c.features.migrations)
-    after.set(
-      `job/${c.name}-migrate`,
-      `${c.features.migrations.tool} migrations must finish before ${c.name} starts on the new schema`,
-    );
   const mine = databaseTargets(app, c);
   for (const m of app.components) {
-    if (m.name === c.name || !m.features.migrations || !running.has(m.name)) continue;
+    const mig = migrationOf(app, input.env, m);
+    if (m.name === c.name || !mig || !running.has(m.name) || mig.job === c.name) continue;
     const shared = databaseTargets(app, m).filter((d) => mine.includes(d));
     if (shared.length)
       after.set(
-        `job/${m.name}-migrate`,
+        `job/${mig.job}`,
         `uses database ${shared.join(', ')}, whose schema ${m.name}'s migrations change`,
       );
   }
@@ -141,9 +140,17 @@ function afterFor(input: SkillInput, c: Component, running: Set<string>): After[
       workloadId(input, t.name),
       isDataComponent(t)
         ? `uses ${t.kind} ${t.name}${via}: connecting before it runs only fails and restarts`
-        : `calls ${t.name}${via}: start once the ${t.kind} it depends on serves`,
+        : !isDataComponent(t) && t.kind === 'job'
+          ? `waits for job ${t.name}${via} to complete`
+          : `calls ${t.name}${via}: start once the ${t.kind} it depends on serves`,
     );
   }
+  const own = migrationOf(app, input.env, c);
+  if (own)
+    after.set(
+      `job/${own.job}`,
+      `${c.features.migrations!.tool} migrations must finish before ${c.name} starts on the new schema`,
+    );
   return [...after.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([node, reason]) => ({ node, reason }));
@@ -177,14 +184,9 @@ export const workloadsSkill: Skill = {
       if (!isDataComponent(c) && isDisabled(env, c)) {
         out.facts[c.name] = { controller: 'none' };
         out.decisions.push(
-          decision(
-            ID,
-            c.name,
-            'controller',
-            'none (disabled)',
-            `stackpilot:components.${c.name}.disabled is set in ${env.name}`,
-            ['deployment'],
-          ),
+          decision(ID, c.name, 'controller', 'none (not deployed)', disabledReason(env, c), [
+            'Deployment',
+          ]),
         );
       }
 
@@ -197,6 +199,17 @@ export const workloadsSkill: Skill = {
       for (const v of c.env) {
         const route = classifyEnv(app, env, c, v);
         if (route.kind !== 'config') continue;
+        if (route.source === 'derived')
+          out.decisions.push(
+            decision(
+              ID,
+              c.name,
+              `env ${v.name}`,
+              route.value,
+              route.reason,
+              v.defaultValue !== undefined ? [`${v.defaultValue} (the app's default)`] : [],
+            ),
+          );
         if (route.value === undefined) {
           out.warnings.push(
             `${c.name}: ${v.name} has no value in ${env.name}; set stackpilot:components.${c.name}.env.${v.name}`,
@@ -370,7 +383,19 @@ export const workloadsSkill: Skill = {
         out.nodes.push(workload(c.name, image, replicas));
       }
 
-      if (c.features.migrations) {
+      const migration = migrationOf(app, env, c);
+      if (migration && !migration.own)
+        out.decisions.push(
+          decision(
+            ID,
+            c.name,
+            'migrations',
+            `job component ${migration.job}`,
+            `${c.name} already waits for ${migration.job} to complete (compose service_completed_successfully); a second migration Job would run them twice`,
+            [`own Job ${c.name}-migrate`],
+          ),
+        );
+      if (c.features.migrations && migration?.own) {
         const migrationEnv = mergeEnv(
           f.migrationSecretEnv,
           f.secretEnv,
@@ -403,7 +428,7 @@ export const workloadsSkill: Skill = {
                 name: 'migrate',
                 image,
                 env: migrationEnv,
-                command: commandArgv(c.features.migrations.command),
+                command: commandArgv(migrationCommand(c)!),
                 args: [],
                 serves: false,
               }),
@@ -420,7 +445,7 @@ export const workloadsSkill: Skill = {
             ID,
             c.name,
             'migrations',
-            `Job ${name}: ${c.features.migrations.command}`,
+            `Job ${name}: ${migrationCommand(c)}`,
             `runs once per release with ${c.name}'s image before ${c.name} rolls out (its pods wait for it); its own labels keep it out of ${c.name}'s Service and give it a network policy that reaches only the database`,
             ['init container (runs in every replica, concurrently)', 'sidecar', 'run at app start'],
           ),

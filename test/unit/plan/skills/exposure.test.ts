@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { node, planFor } from '../support/plan';
+import { choices, node, planFor } from '../support/plan';
+import { referenceApp } from '../support/reference-app';
 
 describe('skill exposure', () => {
   it('gives every HTTP component a ClusterIP Service on its port', async () => {
@@ -56,5 +57,37 @@ describe('skill exposure', () => {
     ]);
     const last = plan.waves[plan.waves.length - 1]!;
     assert.ok(last.includes('route/web'));
+  });
+});
+
+describe('skill exposure routing choices', () => {
+  it('gives a backend that serves at the root its own host instead of a prefix it would not strip', async () => {
+    const app = referenceApp();
+    const api = app.components.find((c) => c.name === 'api')!;
+    api.healthPath = '/healthz';
+    api.readinessPath = '/readyz';
+    const plan = await planFor('staging', {}, app);
+    const route = node(plan, 'route/api', 'route').spec;
+    assert.deepEqual([route.host, route.paths[0]!.path], ['api.staging.example.com', '/']);
+    assert.equal(
+      plan.images.find((i) => i.component === 'web')!.buildArgs!.NEXT_PUBLIC_API_URL,
+      'https://api.staging.example.com',
+    );
+    // Browsers now call it cross-origin: the allowed origin follows the site.
+    assert.equal(
+      node(plan, 'config/api', 'config').spec.data.CORS_ORIGINS,
+      'https://staging.example.com',
+    );
+    assert.match(
+      choices(plan, 'exposure', 'api').route!,
+      /^https:\/\/api\.staging\.example\.com\/ -> service api$/,
+    );
+  });
+
+  it('puts the only public component at the root, whatever its kind', async () => {
+    const app = referenceApp();
+    for (const c of app.components) c.public = c.name === 'chatbot';
+    const plan = await planFor('dev', {}, app);
+    assert.deepEqual(plan.outputs.publicUrls, ['http://dev.localhost/']);
   });
 });

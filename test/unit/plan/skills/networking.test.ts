@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { choices, envOf, node, planFor } from '../support/plan';
+import { referenceApp } from '../support/reference-app';
 
 describe('skill networking', () => {
   it('injects in-cluster URLs where the app expects one', async () => {
@@ -78,5 +79,31 @@ describe('skill networking', () => {
       ].map(fromController),
       [true, true, false, false],
     );
+  });
+});
+
+describe('skill networking for external hosts', () => {
+  it('allows any address for an external host that looks private, public addresses for SaaS', async () => {
+    const app = referenceApp();
+    app.externalServices.push({
+      id: 'host:db.internal.acme.com',
+      kind: 'http',
+      provider: 'http',
+      hosts: ['db.internal.acme.com'],
+      port: 8443,
+      usedBy: ['api'],
+      evidence: [],
+    });
+    app.edges.push({
+      from: 'api',
+      to: 'host:db.internal.acme.com',
+      target: 'external',
+      via: 'code',
+      evidence: [],
+    });
+    const egress = node(await planFor('dev', {}, app), 'network-policy/api', 'network-policy').spec
+      .egress;
+    assert.deepEqual(egress.find((r) => r.ports[0]!.port === 8443)!.peers, [{ cidr: '0.0.0.0/0' }]);
+    assert.ok(egress.find((r) => r.ports[0]!.port === 5432)!.peers.every((p) => 'except' in p));
   });
 });

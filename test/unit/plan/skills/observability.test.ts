@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { envOf, node, planFor } from '../support/plan';
+import { referenceApp } from '../support/reference-app';
 
 describe('skill observability', () => {
   it('probes the real health and readiness paths, readiness differing from liveness', async () => {
@@ -48,5 +49,43 @@ describe('skill observability', () => {
       interval: '30s',
     });
     assert.equal(node(prod, 'service-monitor/rabbitmq', 'service-monitor').spec.port, 'metrics');
+  });
+});
+
+describe('skill observability for Django', () => {
+  it('probes Django from inside the pod with an allowed Host, and sets its hosts and DEBUG per environment', async () => {
+    const app = referenceApp();
+    const api = app.components.find((c) => c.name === 'api')!;
+    api.framework = { name: 'django' };
+    api.healthPath = '/healthz/';
+    delete api.readinessPath;
+    api.env.push(
+      {
+        name: 'ALLOWED_HOSTS',
+        classification: 'config',
+        reason: 'x',
+        sources: ['dotenv'],
+        buildTime: false,
+        defaultValue: 'localhost',
+      },
+      {
+        name: 'DEBUG',
+        classification: 'config',
+        reason: 'x',
+        sources: ['dotenv'],
+        buildTime: false,
+        defaultValue: '1',
+      },
+    );
+    const plan = await planFor('staging', {}, app);
+    const probes = node(plan, 'workload/api', 'workload').spec.template.containers[0]!.probes;
+    assert.match(JSON.stringify(probes.liveness!.handler), /headers=\{'Host': 'localhost'\}/);
+    const data = node(plan, 'config/api', 'config').spec.data;
+    assert.equal(data.DEBUG, '0');
+    assert.equal(
+      data.ALLOWED_HOSTS,
+      'staging.example.com,api.staging.example.com,api,api.stackpilot-staging.svc.cluster.local,localhost,127.0.0.1',
+    );
+    assert.equal(node(await planFor('dev', {}, app), 'config/api', 'config').spec.data.DEBUG, '1');
   });
 });

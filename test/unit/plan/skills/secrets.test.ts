@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { canonicalJson } from '../../../../src/model/canonical';
 import { choices, envOf, node, planFor } from '../support/plan';
-import { referenceApp } from '../support/reference-app';
+import { postgresApp, referenceApp } from '../support/reference-app';
 
 describe('skill secrets', () => {
   it('gives each component a Secret with only the keys it references', async () => {
@@ -109,5 +109,52 @@ describe('skill secrets', () => {
         (n) => n.id === 'generated-secret/redis-password' || n.id === 'workload/redis',
       ),
     );
+  });
+});
+
+describe('skill secrets with data-service URLs', () => {
+  it("keeps the Redis database index of the app's default URL", async () => {
+    const app = referenceApp();
+    app.components
+      .find((c) => c.name === 'worker')!
+      .env.find((v) => v.name === 'REDIS_URL')!.defaultValue = 'redis://localhost:6379/2';
+    const plan = await planFor('dev', {}, app);
+    const parts = node(plan, 'secret/worker', 'secret').spec.entries.find(
+      (e) => e.key === 'REDIS_URL',
+    )!.parts;
+    assert.deepEqual(parts[2], { text: '@redis.stackpilot-dev.svc.cluster.local:6379/2' });
+  });
+
+  it('keeps the Postgres user and database the compose file declares', async () => {
+    const app = postgresApp();
+    const db = app.components.find((c) => c.name === 'db')!;
+    db.env = [
+      {
+        name: 'POSTGRES_USER',
+        classification: 'config',
+        reason: 'x',
+        sources: ['compose'],
+        buildTime: false,
+        defaultValue: 'shop',
+      },
+      {
+        name: 'POSTGRES_DB',
+        classification: 'config',
+        reason: 'x',
+        sources: ['compose'],
+        buildTime: false,
+        defaultValue: 'orders',
+      },
+    ];
+    const plan = await planFor('dev', {}, app);
+    assert.deepEqual(
+      node(plan, 'secret/api', 'secret').spec.entries.find((e) => e.key === 'DATABASE_URL')!.parts,
+      [
+        { text: 'postgresql://shop:' },
+        { generated: 'generated-secret/db-password' },
+        { text: '@db.stackpilot-dev.svc.cluster.local:5432/orders' },
+      ],
+    );
+    assert.equal(envOf(node(plan, 'workload/db', 'workload')).POSTGRES_DB, 'orders');
   });
 });

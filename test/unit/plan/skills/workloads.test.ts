@@ -90,9 +90,26 @@ describe('skill workloads', () => {
       ],
       w.spec.template.annotations['stackpilot.dev/config-hash'],
     );
+    // Without an override, allowed origins follow the environment, and a value nobody gives is reported.
+    const app = referenceApp();
+    app.components
+      .find((c) => c.name === 'api')!
+      .env.push({
+        name: 'PAYMENTS_REGION',
+        classification: 'config',
+        reason: 'x',
+        sources: ['code'],
+        buildTime: false,
+      });
+    const plain = await planFor('dev', {}, app);
+    assert.equal(
+      node(plain, 'config/api', 'config').spec.data.CORS_ORIGINS,
+      'http://dev.localhost',
+    );
+    assert.equal(choices(plain, 'workloads', 'api')['env CORS_ORIGINS'], 'http://dev.localhost');
     assert.ok(
-      (await planFor('dev')).warnings.includes(
-        'api: CORS_ORIGINS has no value in dev; set stackpilot:components.api.env.CORS_ORIGINS',
+      plain.warnings.includes(
+        'api: PAYMENTS_REGION has no value in dev; set stackpilot:components.api.env.PAYMENTS_REGION',
       ),
     );
   });
@@ -112,5 +129,87 @@ describe('skill workloads', () => {
     assert.ok(
       !plan.nodes.some((n) => n.id === 'workload/seed' || n.id === 'disruption-budget/seed'),
     );
+  });
+});
+
+describe('skill workloads with compose-shaped apps', () => {
+  it('does not deploy a service behind a compose profile unless the stack asks for it', async () => {
+    const app = referenceApp();
+    const worker = app.components.find((c) => c.name === 'worker')!;
+    worker.features.profiles = ['debug'];
+    const plan = await planFor('dev', {}, app);
+    assert.ok(!plan.nodes.some((n) => n.id === 'workload/worker'));
+    assert.match(choices(plan, 'workloads', 'worker').controller!, /not deployed/);
+    const forced = await planFor('dev', { components: { worker: { disabled: false } } }, app);
+    assert.ok(forced.nodes.some((n) => n.id === 'workload/worker'));
+  });
+
+  it('uses a job component the app already waits for as its migration, and gives it its own command', async () => {
+    const app = referenceApp();
+    const api = app.components.find((c) => c.name === 'api')!;
+    api.build = { strategy: 'dockerfile', dockerfile: 'api/Dockerfile', context: 'api' };
+    app.components.push({
+      ...api,
+      name: 'migrate',
+      kind: 'job',
+      public: false,
+      startCommand: 'alembic upgrade head',
+      env: api.env.filter((v) => v.name === 'DATABASE_URL'),
+      features: {},
+    });
+    app.edges.push(
+      {
+        from: 'api',
+        to: 'migrate',
+        target: 'component',
+        via: 'compose',
+        condition: 'completed',
+        evidence: [],
+      },
+      {
+        from: 'migrate',
+        to: 'neon',
+        target: 'external',
+        via: 'env',
+        envVar: 'DATABASE_URL',
+        evidence: [],
+      },
+    );
+    const plan = await planFor('dev', {}, app);
+    assert.ok(!plan.nodes.some((n) => n.id === 'job/api-migrate' || n.id === 'secret/api-migrate'));
+    const job = node(plan, 'job/migrate', 'job');
+    assert.deepEqual(job.spec.template.containers[0]!.command, ['alembic', 'upgrade', 'head']);
+    assert.deepEqual(node(plan, 'secret/migrate', 'secret').spec.entries, [
+      { key: 'DATABASE_URL', parts: [{ config: 'secrets:DATABASE_URL_UNPOOLED' }] },
+    ]);
+    assert.ok(node(plan, 'workload/api', 'workload').after.some((a) => a.node === 'job/migrate'));
+    assert.ok(
+      node(plan, 'workload/worker', 'workload').after.some((a) => a.node === 'job/migrate'),
+    );
+    assert.equal(choices(plan, 'workloads', 'api').migrations, 'job component migrate');
+  });
+
+  it('runs migrations through the same launcher as the app', async () => {
+    const app = referenceApp();
+    app.components.find((c) => c.name === 'api')!.startCommand =
+      'uv run --no-sync uvicorn app.main:app';
+    const job = node(await planFor('dev', {}, app), 'job/api-migrate', 'job');
+    assert.deepEqual(job.spec.template.containers[0]!.command, [
+      'uv',
+      'run',
+      '--no-sync',
+      'alembic',
+      'upgrade',
+      'head',
+    ]);
+  });
+
+  it('runs a Celery beat scheduler exactly once', async () => {
+    const app = referenceApp();
+    app.components.find((c) => c.name === 'worker')!.startCommand = 'celery -A app.worker beat';
+    const plan = await planFor('prod', { rollout: 'rolling' }, app);
+    const beat = node(plan, 'workload/worker', 'workload').spec;
+    assert.deepEqual([beat.replicas, beat.strategy], [1, { type: 'recreate' }]);
+    assert.ok(!plan.nodes.some((n) => n.id === 'autoscaler/worker'));
   });
 });
