@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { Engine } from '../engine';
+import { loadSkillsFile } from '../plan';
 import type { Output } from './output';
 
 /** Options every command accepts. */
@@ -12,6 +13,8 @@ export interface GlobalOptions {
   stateDir: string;
   /** Directory of the `Pulumi.<env>.yaml` stack config files. Default `stacks`. */
   stacks: string;
+  /** User skills file; default `stackpilot.skills.yaml`, used when it exists. */
+  skills?: string;
 }
 
 /** The context handed to each command. */
@@ -29,6 +32,14 @@ export class CliContext {
 
   get stacksDir(): string {
     return resolve(this.options.stacks);
+  }
+
+  /** The user skills of the skills file (an explicitly named file must exist). */
+  skills(): ReturnType<typeof loadSkillsFile> {
+    return loadSkillsFile(
+      resolve(this.options.skills ?? 'stackpilot.skills.yaml'),
+      this.options.skills !== undefined,
+    );
   }
 
   /** The engine over the state directory; says so when it generated a passphrase. */

@@ -20,15 +20,24 @@ export interface Planned {
   plan: DeploymentPlan;
 }
 
-/** Analyzes `dir` and plans it for `envName`. */
+/**
+ * Analyzes `dir` and plans it for `envName`, with the user skills of the skills file and, when
+ * `deployed` is set, the plan the stack runs now (blue-green releases onto the other colour).
+ */
 export async function planRepository(
   ctx: CliContext,
   dir: string,
   envName: string,
+  { deployed = false }: { deployed?: boolean } = {},
 ): Promise<Planned> {
   const env = await loadEnvironment(ctx.stacksDir, envName);
   const app = await analyzeRepository(dir);
-  return { app, env, plan: await planDeployment(app, env) };
+  const previous = deployed ? await ctx.engine().deployedPlan(app.name, env.name) : undefined;
+  const plan = await planDeployment(app, env, {
+    ...ctx.skills(),
+    ...(previous ? { previous } : {}),
+  });
+  return { app, env, plan };
 }
 
 /** The project (app) name: a repository directory is analyzed for it, anything else is taken as the name. */

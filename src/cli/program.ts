@@ -34,6 +34,7 @@ export function buildProgram(out: Output): Command {
       '.stackpilot',
     )
     .option('--stacks <dir>', 'directory of the Pulumi.<env>.yaml stack config files', 'stacks')
+    .option('--skills <file>', 'user skills file (default: stackpilot.skills.yaml when present)')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .configureOutput({

@@ -297,6 +297,12 @@ export class Engine {
     });
   }
 
+  /** The plan of the last successful update, when the stack has one (and it is archived here). */
+  async deployedPlan(project: string, environment: string): Promise<DeploymentPlan | undefined> {
+    const hash = await this.lastGoodPlan(project, environment);
+    return hash && this.archive.has(hash) ? this.archive.get(hash) : undefined;
+  }
+
   /** Sets an application secret (`secrets:NAME`) on the stack, encrypted with its passphrase. */
   async setSecret(project: string, environment: string, key: string, value: string): Promise<void> {
     await this.exclusive(project, environment, async () => {
@@ -386,10 +392,8 @@ export class Engine {
   }
 
   private async deployedProgram(project: string, env: Environment): Promise<PulumiFn> {
-    const hash = await this.lastGoodPlan(project, env.name);
-    return hash && this.archive.has(hash)
-      ? this.programFor(this.archive.get(hash), env)
-      : emptyProgram;
+    const plan = await this.deployedPlan(project, env.name);
+    return plan ? this.programFor(plan, env) : emptyProgram;
   }
 
   private programFor(plan: DeploymentPlan, env: Environment): PulumiFn {

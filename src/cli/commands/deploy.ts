@@ -57,7 +57,7 @@ export function registerDeploy(program: Command, ctx: () => CliContext): void {
     .option('--json', 'print the PreviewResult as JSON')
     .action(async (dir: string, opts: { env: string; json?: boolean }) => {
       const c = ctx();
-      const { plan, env } = await planRepository(c, dir, opts.env);
+      const { plan, env } = await planRepository(c, dir, opts.env, { deployed: true });
       writePlanFiles(plan, defaultPlanDir(c, plan));
       const result = await c.engine().preview(plan, env, {
         missingSecrets: secretPolicy(env),
@@ -77,7 +77,7 @@ export function registerDeploy(program: Command, ctx: () => CliContext): void {
     .action(async (dir: string, opts: { env: string; yes?: boolean; json?: boolean }) => {
       const c = ctx();
       const s = styles(c.out);
-      const { plan, env } = await planRepository(c, dir, opts.env);
+      const { plan, env } = await planRepository(c, dir, opts.env, { deployed: true });
       const files = writePlanFiles(plan, defaultPlanDir(c, plan));
       const engine = c.engine();
       const preview = await engine.preview(plan, env, { missingSecrets: secretPolicy(env) });
