@@ -111,11 +111,13 @@ const CLUSTER_SCOPED = new Set<PlanNode['kind']>(['namespace', 'generated-secret
 export class NodeIndex {
   private readonly byId = new Map<string, PlanNode>();
   private readonly byName = new Map<string, PlanNode>();
+  private readonly namespaceNodes: PlanNode[] = [];
 
   constructor(nodes: readonly PlanNode[]) {
     for (const n of nodes) {
       this.byId.set(n.id, n);
       this.byName.set(`${n.kind}\u0000${n.name}`, n);
+      if (n.kind === 'namespace') this.namespaceNodes.push(n);
     }
   }
 
@@ -127,8 +129,8 @@ export class NodeIndex {
     return this.byName.get(`${kind}\u0000${name}`);
   }
 
-  namespaces(): PlanNode[] {
-    return [...this.byId.values()].filter((n) => n.kind === 'namespace');
+  namespaces(): readonly PlanNode[] {
+    return this.namespaceNodes;
   }
 }
 

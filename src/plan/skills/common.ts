@@ -64,22 +64,57 @@ export function dataComponents(app: AppModel, env: Environment): Component[] {
   return inClusterComponents(app, env).filter(isDataComponent);
 }
 
+/** Lookups over one AppModel, built once: planning a 500-component app must not scan it per question. */
+interface AppIndex {
+  byName: Map<string, Component>;
+  edgesFrom: Map<string, AppModel['edges']>;
+  externals: Map<string, AppModel['externalServices'][number]>;
+  dbTargets: Map<string, string[]>;
+}
+
+const appIndexes = new WeakMap<AppModel, AppIndex>();
+
+function indexOf(app: AppModel): AppIndex {
+  let index = appIndexes.get(app);
+  if (!index) {
+    const edgesFrom = new Map<string, AppModel['edges']>();
+    for (const e of app.edges)
+      (edgesFrom.get(e.from) ?? edgesFrom.set(e.from, []).get(e.from)!).push(e);
+    index = {
+      byName: new Map(app.components.map((c) => [c.name, c])),
+      edgesFrom,
+      externals: new Map(app.externalServices.map((s) => [s.id, s])),
+      dbTargets: new Map(),
+    };
+    appIndexes.set(app, index);
+  }
+  return index;
+}
+
 export function findComponent(app: AppModel, name: string): Component | undefined {
-  return app.components.find((c) => c.name === name);
+  return indexOf(app).byName.get(name);
+}
+
+/** Dependency edges leaving component `name`. */
+export function edgesFrom(app: AppModel, name: string): AppModel['edges'] {
+  return indexOf(app).edgesFrom.get(name) ?? [];
 }
 
 /** Postgres a component talks to (component names or external ids), sorted: what its migrations reach. */
 export function databaseTargets(app: AppModel, c: Component): string[] {
-  return app.edges
-    .filter((e) => e.from === c.name)
+  const index = indexOf(app);
+  const cached = index.dbTargets.get(c.name);
+  if (cached) return cached;
+  const targets = edgesFrom(app, c.name)
     .filter((e) => {
-      if (e.target === 'external')
-        return app.externalServices.find((x) => x.id === e.to)?.kind === 'postgres';
+      if (e.target === 'external') return index.externals.get(e.to)?.kind === 'postgres';
       const t = findComponent(app, e.to);
       return t !== undefined && isDataComponent(t) && dataEngine(t) === 'postgres';
     })
     .map((e) => e.to)
     .sort();
+  index.dbTargets.set(c.name, targets);
+  return targets;
 }
 
 /** Framework name in lowercase, or `''`. */
@@ -613,8 +648,8 @@ export function migrationOf(
   c: Component,
 ): { job: string; own: boolean } | undefined {
   if (!c.features.migrations) return undefined;
-  const runner = app.edges
-    .filter((e) => e.from === c.name && e.target === 'component')
+  const runner = edgesFrom(app, c.name)
+    .filter((e) => e.target === 'component')
     .map((e) => findComponent(app, e.to))
     .filter(
       (t): t is Component =>
@@ -626,11 +661,41 @@ export function migrationOf(
 
 /** The component whose migrations job component `job` runs, if it is such a runner. */
 export function migratedBy(app: AppModel, env: Environment, job: Component): Component | undefined {
-  return app.components.find((c) => {
-    const m = migrationOf(app, env, c);
-    return m !== undefined && !m.own && m.job === job.name;
-  });
+  return app.components
+    .filter((c) => c.features.migrations)
+    .find((c) => {
+      const m = migrationOf(app, env, c);
+      return m !== undefined && !m.own && m.job === job.name;
+    });
 }
+
+/**
+ * Per database (component name or external id), the components whose migrations change it
+ * and the Job that runs them, sorted. Cached per (app, env).
+ */
+export function migratorsByDatabase(
+  app: AppModel,
+  env: Environment,
+): Map<string, Array<{ component: string; job: string }>> {
+  const byEnv = migratorCache.get(app) ?? migratorCache.set(app, new WeakMap()).get(app)!;
+  let map = byEnv.get(env);
+  if (!map) {
+    map = new Map();
+    for (const c of [...app.components].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const m = migrationOf(app, env, c);
+      if (!m || isDisabled(env, c)) continue;
+      for (const db of databaseTargets(app, c))
+        (map.get(db) ?? map.set(db, []).get(db)!).push({ component: c.name, job: m.job });
+    }
+    byEnv.set(env, map);
+  }
+  return map;
+}
+
+const migratorCache = new WeakMap<
+  AppModel,
+  WeakMap<Environment, Map<string, Array<{ component: string; job: string }>>>
+>();
 
 /** A Celery beat scheduler: exactly one may run, or scheduled tasks fire twice. */
 export function isSingleton(c: Component): boolean {

@@ -21,12 +21,14 @@ import {
   commandArgv,
   databaseTargets,
   disabledReason,
+  edgesFrom,
   findComponent,
   inClusterComponents,
   isDataComponent,
   isDisabled,
   migrationCommand,
   migrationOf,
+  migratorsByDatabase,
   podLabels,
   selectorLabels,
   sortEnv,
@@ -120,20 +122,22 @@ function workloadId(input: SkillInput, name: string): string {
 function afterFor(input: SkillInput, c: Component, running: Set<string>): After[] {
   const { app } = input;
   const after = new Map<string, string>();
-  const mine = databaseTargets(app, c);
-  for (const m of app.components) {
-    const mig = migrationOf(app, input.env, m);
-    if (m.name === c.name || !mig || !running.has(m.name) || mig.job === c.name) continue;
-    const shared = databaseTargets(app, m).filter((d) => mine.includes(d));
-    if (shared.length)
-      after.set(
-        `job/${mig.job}`,
-        `uses database ${shared.join(', ')}, whose schema ${m.name}'s migrations change`,
-      );
-  }
-  for (const e of app.edges) {
-    if (e.from !== c.name || e.target !== 'component' || e.to === c.name || !running.has(e.to))
-      continue;
+  const migrators = migratorsByDatabase(app, input.env);
+  const shared = new Map<string, { component: string; dbs: string[] }>();
+  for (const db of databaseTargets(app, c))
+    for (const m of migrators.get(db) ?? []) {
+      if (m.component === c.name || m.job === c.name || !running.has(m.component)) continue;
+      const entry = shared.get(m.job) ?? { component: m.component, dbs: [] };
+      entry.dbs.push(db);
+      shared.set(m.job, entry);
+    }
+  for (const [job, m] of shared)
+    after.set(
+      `job/${job}`,
+      `uses database ${m.dbs.join(', ')}, whose schema ${m.component}'s migrations change`,
+    );
+  for (const e of edgesFrom(app, c.name)) {
+    if (e.target !== 'component' || e.to === c.name || !running.has(e.to)) continue;
     const t = findComponent(app, e.to)!;
     const via = e.envVar ? ` via ${e.envVar}` : '';
     after.set(
