@@ -18,7 +18,9 @@ function secretPolicy(env: Environment): MissingSecretPolicy {
 
 function printPreview(ctx: CliContext, result: PreviewResult): void {
   const s = styles(ctx.out);
-  const changed = result.steps.filter((st) => st.op !== 'same');
+  const changed = result.steps
+    .filter((st) => st.op !== 'same')
+    .sort((a, b) => a.name.localeCompare(b.name));
   if (changed.length) {
     ctx.out.line(
       table(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InputError } from '../../model/errors';
 import { diffPlans, formatPlanDiff } from '../../plan';
 import type { CliContext } from '../context';
 import { printJson, styles, table } from '../output';
@@ -12,13 +13,15 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
       'Plan a repository for one environment: writes plan.json and report.md and prints a summary',
     )
     .argument('<dir>', 'repository directory')
-    .requiredOption('-e, --env <env>', 'environment (stacks/Pulumi.<env>.yaml)')
+    // Not a required option: commander would then demand it of `plan diff` too.
+    .option('-e, --env <env>', 'environment (stacks/Pulumi.<env>.yaml); required')
     .option(
       '-o, --out <dir>',
       'where to write plan.json and report.md (default: <state>/out/<app>/<env>)',
     )
     .option('--json', 'print the plan as JSON')
-    .action(async (dir: string, opts: { env: string; out?: string; json?: boolean }) => {
+    .action(async (dir: string, opts: { env?: string; out?: string; json?: boolean }) => {
+      if (!opts.env) throw new InputError('plan needs --env <env> (e.g. --env dev)');
       const c = ctx();
       const { plan } = await planRepository(c, dir, opts.env);
       const files = writePlanFiles(plan, opts.out ?? defaultPlanDir(c, plan));
