@@ -139,7 +139,8 @@ async function time(root: string): Promise<{ ms: number; components: number }> {
   return { ms: samples[Math.floor(samples.length / 2)]!, components };
 }
 
-async function main(): Promise<void> {
+/** Runs the analysis benchmark and prints its figures; `bench/run.ts` can call this. */
+export async function benchAnalyze(): Promise<void> {
   const reference = await time(join(__dirname, '..', 'examples', 'fullstack'));
   console.log(
     `reference app (examples/fullstack): ${reference.ms.toFixed(1)} ms, ${reference.components} components`,
@@ -162,4 +163,4 @@ async function main(): Promise<void> {
   console.log(`500 apps under 2 s: ${results[500]! < 2000 ? 'yes' : 'NO'}`);
 }
 
-void main();
+if (require.main === module) void benchAnalyze();

@@ -5,7 +5,7 @@
  */
 import type { AppModel, Component, EnvVar, Evidence } from '../model/app';
 import { InputError } from '../model/errors';
-import { classifyEnv, fingerprint } from './classify-env';
+import { classifyEnv, fingerprint, redactSecrets } from './classify-env';
 import { analyzeCommand } from './commands';
 import { parseCompose, type ComposeService } from './detectors/compose';
 import { imageRepository, storeDraft, storeFromImage } from './detectors/datastores';
@@ -23,6 +23,7 @@ import { applySpec, type LoadedSpec } from './spec';
 import { discoverUnits, type Unit } from './units';
 import type { WarningSink } from './warnings';
 
+/** What the assembler works from: the walked repository, the warnings so far, the spec. */
 export interface AssembleInput {
   repo: Repo;
   warnings: WarningSink;
@@ -35,6 +36,7 @@ const PROXY_IMAGE =
   /^(library\/)?(nginx|nginxinc\/nginx-unprivileged|caddy|traefik|haproxy|envoyproxy\/envoy[-\w]*|openresty\/openresty)$/;
 const BUILD_TIME_VAR = /^(NEXT_PUBLIC_|VITE_|REACT_APP_)/;
 
+/** Builds the AppModel from a walked repository; throws `InputError` for spec problems. */
 export function assemble(input: AssembleInput): AppModel {
   const { repo, warnings, spec } = input;
   const units = discoverUnits(repo, warnings);
@@ -413,8 +415,11 @@ function inferKinds(
 ): void {
   const byName = new Map(drafts.map((d) => [d.name, d]));
   const llm = new Set(externals.filter((x) => x.kind === 'llm').map((x) => x.id));
+  // First LLM edge of each component (edges are sorted), indexed once: linear in edges.
+  const llmEdgeOf = new Map<string, AppModel['edges'][number]>();
+  for (const e of edges) if (llm.has(e.to) && !llmEdgeOf.has(e.from)) llmEdgeOf.set(e.from, e);
   for (const d of drafts) {
-    const llmEdge = edges.find((e) => e.from === d.name && llm.has(e.to));
+    const llmEdge = llmEdgeOf.get(d.name);
     if (!llmEdge) continue;
     const kind = d.get('kind');
     const fw = d.get('framework')?.name;
@@ -511,18 +516,27 @@ function toComponent(d: Draft): Omit<Component, 'sourceDigest'> {
   const { env, evidence } = envVars(d);
   const framework = d.get('framework');
   const port = d.get('port');
+  const start = d.get('startCommand');
+  const buildCommand = d.get('buildCommand');
   const optional = {
     ...(framework ? { framework } : {}),
     ...(port !== undefined ? { port } : {}),
-    ...(d.get('startCommand') ? { startCommand: d.get('startCommand') } : {}),
-    ...(d.get('buildCommand') && build.strategy !== 'image'
-      ? { buildCommand: d.get('buildCommand') }
+    ...(start ? { startCommand: redactSecrets(start) } : {}),
+    ...(buildCommand && build.strategy !== 'image'
+      ? { buildCommand: redactSecrets(buildCommand) }
       : {}),
     ...(d.get('healthPath') ? { healthPath: d.get('healthPath') } : {}),
     ...(d.get('readinessPath') ? { readinessPath: d.get('readinessPath') } : {}),
   };
   const features = d.features();
   if (features.profiles) features.profiles = [...features.profiles].sort(compareStrings);
+  if (features.dockerHealthcheck)
+    features.dockerHealthcheck = redactSecrets(features.dockerHealthcheck);
+  if (features.migrations)
+    features.migrations = {
+      ...features.migrations,
+      command: redactSecrets(features.migrations.command),
+    };
   return {
     name: d.name,
     kind: d.get('kind') ?? 'backend',
@@ -533,6 +547,10 @@ function toComponent(d: Draft): Omit<Component, 'sourceDigest'> {
     env,
     public: d.get('public') ?? false,
     features,
-    evidence: dedupeEvidence([...d.evidence(), ...evidence]),
+    evidence: dedupeEvidence(
+      [...d.evidence(), ...evidence].map((e) =>
+        e.note ? { ...e, note: redactSecrets(e.note) } : e,
+      ),
+    ),
   };
 }

@@ -147,3 +147,40 @@ export function classifyEnv(
     ...(value !== undefined ? { defaultValue: value } : {}),
   };
 }
+
+const SECRET_FLAG =
+  /(--?(?:password|passwd|pass|requirepass|masterauth|secret|token|api[-_]?key|apikey|access[-_]?key|auth[-_]?token|client[-_]?secret)(?:=|\s+))("[^"]*"|'[^']*'|\S+)/gi;
+
+/**
+ * Redacts secrets inlined in free text the model keeps verbatim (commands, healthchecks,
+ * notes): secret-named assignments (`API_TOKEN=…`), secret-named flags (`--requirepass …`),
+ * URL passwords and high-entropy tokens. Commands are facts the planner needs; the secrets in
+ * them are not.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(
+      /\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]+)/g,
+      (all, name: string, value: string) =>
+        !/^\$/.test(value) &&
+        classifyEnv(name, [{ source: 'code', value: value.replace(/^["']|["']$/g, '') }])
+          .classification === 'secret'
+          ? `${name}=<redacted>`
+          : all,
+    )
+    .replace(SECRET_FLAG, (all, flag: string, value: string) =>
+      /^\$/.test(value) ? all : `${flag}<redacted>`,
+    )
+    .replace(
+      /(\s(?:-u|--user)(?:=|\s+))([^\s:]+):([^\s@]+)/g,
+      (all, flag: string, user: string, pw: string) =>
+        /^\$/.test(pw) ? all : `${flag}${user}:<redacted>`,
+    )
+    .replace(
+      /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):([^@/?#\s]+)@/gi,
+      (all, head: string, pw: string) => (/^\$/.test(pw) ? all : `${head}:<redacted>@`),
+    )
+    .replace(/[A-Za-z0-9+/_=.~-]{24,}/g, (token) =>
+      isHighEntropy(token) && !token.includes('/') ? '<redacted>' : token,
+    );
+}

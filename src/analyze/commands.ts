@@ -5,8 +5,10 @@
  */
 import type { Features } from '../model/app';
 
+/** Migration tools of the model. */
 export type MigrationTool = NonNullable<Features['migrations']>['tool'];
 
+/** What a start command reveals; absent fields were not found. */
 export interface CommandFacts {
   /** The server program, e.g. `uvicorn`, `gunicorn`, `next`, `node`. */
   server?: string;
@@ -49,6 +51,7 @@ function portOf(cmd: string): number | undefined {
   return undefined;
 }
 
+/** Reads one shell command (exec-form arguments joined by spaces). */
 export function analyzeCommand(cmd: string): CommandFacts {
   const out: CommandFacts = {};
   const server = SERVERS.find(([re]) => re.test(cmd))?.[1];

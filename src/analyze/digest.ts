@@ -11,6 +11,7 @@ import type { Build } from '../model/app';
 import { isUnder, relTo } from './paths';
 import type { Repo } from './repo';
 
+/** The `sha256:` source digest of a component built with `build` from directory `path`. */
 export function sourceDigest(repo: Repo, build: Build, path: string): string {
   const h = createHash('sha256');
   if (build.strategy === 'image') {

@@ -61,6 +61,7 @@ export interface DraftValues {
   public: boolean;
 }
 
+/** A key of the component `features`. */
 export type FeatureKey = keyof Features;
 
 interface Claim {
@@ -112,6 +113,7 @@ function toEvidence(field: string, loc: Loc | readonly Loc[]): Evidence[] {
   }));
 }
 
+/** A component under construction: prioritized claims plus the env, usages and links found. */
 export class Draft {
   private claims = new Map<string, Claim>();
   env: EnvRef[] = [];

@@ -51,6 +51,7 @@ const NOT_A_DEPENDENCY =
 /** Evidence entries kept per env var reference: enough to find it, bounded for big repos. */
 export const EVIDENCE_CAP = 5;
 
+/** Evidence for `field` at a location. */
 export function toEvidence(field: string, loc: Loc): Evidence {
   return {
     field,
@@ -73,6 +74,7 @@ export function dedupeEvidence(list: readonly Evidence[]): Evidence[] {
   );
 }
 
+/** The parts of a URL the edge rules use. */
 export interface UrlParts {
   scheme: string;
   host: string;
@@ -109,6 +111,7 @@ interface ExternalAcc {
   evidence: Evidence[];
 }
 
+/** Edges and external services, sorted. */
 export interface EdgeResult {
   edges: Edge[];
   externals: ExternalService[];

@@ -33,6 +33,7 @@ export interface AnalyzeOptions {
   maxTotalBytes?: number;
 }
 
+/** Default bounds: 20 000 files, 1 MiB per file, 64 MiB in total. */
 export const DEFAULT_ANALYZE_OPTIONS: Readonly<Required<AnalyzeOptions>> = {
   maxFiles: 20_000,
   maxFileBytes: 1024 * 1024,

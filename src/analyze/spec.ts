@@ -34,6 +34,7 @@ import { storeFromImage } from './detectors/datastores';
 import { parseYaml, type YamlDoc } from './parse/yaml';
 import { compareStrings, escapesRoot, joinRel } from './paths';
 
+/** File names of the spec at the repository root, in lookup order. */
 export const SPEC_FILES = ['stackpilot.yaml', 'stackpilot.yml'] as const;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
@@ -56,6 +57,7 @@ const SpecEnvSchema = z
     message: 'a secret must not have a value in stackpilot.yaml; supply it per environment',
   });
 
+/** One component in the spec; every field optional, unknown keys rejected. */
 export const SpecComponentSchema = z
   .strictObject({
     path: repoPath.optional(),
@@ -84,8 +86,10 @@ export const SpecComponentSchema = z
   .refine((c) => !(c.image && c.dockerfile), {
     message: 'give either image or dockerfile, not both',
   });
+/** A spec component as validated. */
 export type SpecComponent = z.infer<typeof SpecComponentSchema>;
 
+/** The whole `stackpilot.yaml`; unknown keys rejected so that typos are reported. */
 export const AppSpecSchema = z.strictObject({
   name: z
     .string()
@@ -99,6 +103,7 @@ export const AppSpecSchema = z.strictObject({
     )
     .optional(),
 });
+/** The spec as validated. */
 export type AppSpec = z.infer<typeof AppSpecSchema>;
 
 /** A validated spec with the line lookup of its file. */

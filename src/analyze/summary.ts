@@ -34,6 +34,7 @@ function table(rows: string[][]): string[] {
   );
 }
 
+/** Renders the model as text for `stackpilot analyze`. */
 export function summarizeAppModel(model: AppModel): string {
   const out: string[] = [];
   const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;

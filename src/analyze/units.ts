@@ -23,8 +23,10 @@ import { baseOf, compareStrings, dirOf, isUnder, joinRel, relTo } from './paths'
 import type { Repo, RepoFile } from './repo';
 import type { WarningSink } from './warnings';
 
+/** Node package manager, from `packageManager` or the nearest lockfile (default npm). */
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
 
+/** A directory holding something deployable, with its manifests parsed. */
 export interface Unit {
   /** Repository-relative directory. */
   dir: string;
@@ -72,6 +74,7 @@ const TEST_DIR = /(^|\/)(tests?|__tests__|__mocks__|e2e|cypress|playwright)\//;
 const TEST_FILE =
   /(^|\/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?|[^/]*\.d\.ts)$/;
 
+/** JavaScript/TypeScript or Python source, by extension. */
 export function isCodeFile(path: string): boolean {
   return CODE.test(path);
 }
@@ -81,6 +84,7 @@ export function isTestPath(path: string): boolean {
   return TEST_DIR.test(path) || TEST_FILE.test(path);
 }
 
+/** `Dockerfile`, `Dockerfile.<x>`, `Dockerfile-<x>` or `<x>.Dockerfile`. */
 export function isDockerfile(path: string): boolean {
   return /^(Dockerfile([.-][^/]*)?|[^/]+\.[Dd]ockerfile)$/.test(baseOf(path));
 }

@@ -25,6 +25,7 @@ export type WarningCode =
   | 'ambiguous-reference'
   | 'name-collision';
 
+/** Deduplicating, sorting collector of warnings for one analysis. */
 export class WarningSink {
   private readonly items = new Map<string, AnalysisWarning>();
 

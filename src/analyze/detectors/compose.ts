@@ -16,6 +16,7 @@ import type { Repo } from '../repo';
 import type { WarningSink } from '../warnings';
 import { dotenvSource } from './env-files';
 
+/** One compose service as read, every fact located. */
 export interface ComposeService {
   name: string;
   loc: Loc;

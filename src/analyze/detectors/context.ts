@@ -4,6 +4,7 @@ import type { Repo } from '../repo';
 import type { Unit } from '../units';
 import type { WarningSink } from '../warnings';
 
+/** The inputs and output of one detector run on one unit. */
 export interface UnitContext {
   readonly repo: Repo;
   readonly unit: Unit;

@@ -7,9 +7,11 @@ import type { ComponentKind, ExternalServiceKind } from '../../model/app';
 import { Draft, PRIORITY, type Loc } from '../draft';
 import type { UnitContext } from './context';
 
+/** Engines the analyzer recognises. */
 export type StoreId =
   'postgres' | 'redis' | 'rabbitmq' | 'kafka' | 'nats' | 'mongodb' | 'qdrant' | 'chroma';
 
+/** What stackpilot needs to run an engine in the cluster. */
 export interface StoreDef {
   id: StoreId;
   kind: ComponentKind;
@@ -20,6 +22,7 @@ export interface StoreDef {
   externalKind: ExternalServiceKind;
 }
 
+/** Default image, port and kinds of each engine. */
 export const STORES: Readonly<Record<StoreId, StoreDef>> = {
   postgres: {
     id: 'postgres',
@@ -102,6 +105,7 @@ export function imageTag(image: string): string | undefined {
   return colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : undefined;
 }
 
+/** Engine of an image reference (`bitnami/redis:7` → redis), or `undefined`. */
 export function storeFromImage(image: string): StoreId | undefined {
   const repo = imageRepository(image);
   return IMAGE_PATTERNS.find(([re]) => re.test(repo))?.[1];

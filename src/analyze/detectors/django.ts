@@ -8,6 +8,7 @@ import type { UnitContext } from './context';
 import { DEFAULT_PY_PORT } from './fastapi';
 import { pyVersion } from './python';
 
+/** Unit detector for Django projects. */
 export function detectDjango(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   const dep = unit.pyDeps.get('django');

@@ -21,6 +21,7 @@ export function dotenvSource(path: string): EnvSource | undefined {
   return undefined;
 }
 
+/** Unit detector: env files and env references in code. */
 export function detectEnvFiles(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   for (const f of unit.files) {

@@ -33,6 +33,7 @@ function listenPort(text: string): { port: number; index: number } | undefined {
   return undefined;
 }
 
+/** Unit detector for Node HTTP servers (not Next.js). */
 export function detectNodeServer(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   if (unit.npmDeps.has('next')) return;

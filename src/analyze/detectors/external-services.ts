@@ -25,6 +25,7 @@ const llm = (id: string, provider: string, hosts: string[]): ExternalDef => ({
   port: 443,
 });
 
+/** The external services the analyzer knows by name, with default hosts and ports. */
 export const EXTERNALS = {
   openai: llm('openai', 'openai', ['api.openai.com']),
   anthropic: llm('anthropic', 'anthropic', ['api.anthropic.com']),
@@ -66,6 +67,7 @@ export const EXTERNALS = {
   pinecone: { id: 'pinecone', kind: 'vector', provider: 'pinecone', hosts: [], port: 443 },
 } as const satisfies Record<string, ExternalDef>;
 
+/** Id of a known external service. */
 export type KnownExternal = keyof typeof EXTERNALS;
 
 const NPM_DEPS: Record<string, KnownExternal> = {

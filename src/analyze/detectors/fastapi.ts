@@ -8,6 +8,7 @@ import { joinRel } from '../paths';
 import type { UnitContext } from './context';
 import { decoratorRoutes, findAppObject, pyVersion, STREAMING_PY } from './python';
 
+/** Port of uvicorn and gunicorn when nothing else says (8000). */
 export const DEFAULT_PY_PORT = 8000;
 
 /** `uvicorn module:app --host 0.0.0.0 --port 8000` (with `--factory` for an app factory). */
@@ -16,6 +17,7 @@ export function uvicornCommand(object: string, port: number): string {
   return `uvicorn ${factory ? object.slice(0, -2) : object}${factory ? ' --factory' : ''} --host 0.0.0.0 --port ${port}`;
 }
 
+/** Unit detector for FastAPI services. */
 export function detectFastapi(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   const dep = unit.pyDeps.get('fastapi');

@@ -3,8 +3,10 @@ import { PRIORITY, type Loc } from '../draft';
 import type { UnitContext } from './context';
 import { decoratorRoutes, findAppObject, pyVersion } from './python';
 
+/** Flask's development-server port, used when nothing else says (5000). */
 export const DEFAULT_FLASK_PORT = 5000;
 
+/** Unit detector for Flask applications. */
 export function detectFlask(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   const dep = unit.pyDeps.get('flask');

@@ -19,6 +19,7 @@ import { detectProcfile } from './procfile';
 import { detectPythonBasics } from './python';
 import { detectPythonWorker } from './python-worker';
 
+/** Per-unit detectors in run order. */
 export const UNIT_DETECTORS: readonly UnitDetector[] = [
   detectNextjs,
   detectNodeServer,

@@ -20,6 +20,7 @@ function routePath(dir: string | undefined): string {
   return `/${segs.join('/')}`;
 }
 
+/** Unit detector for Next.js apps. */
 export function detectNextjs(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   const next = unit.npmDeps.get('next');

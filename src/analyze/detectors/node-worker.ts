@@ -3,6 +3,7 @@ import { PRIORITY } from '../draft';
 import type { UnitContext } from './context';
 import { cleanVersion } from './node';
 
+/** Unit detector for BullMQ workers. */
 export function detectNodeWorker(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   const dep = unit.npmDeps.get('bullmq');

@@ -33,6 +33,7 @@ export function runScript(unit: Unit, script: string): string {
   return `${unit.packageManager} run ${script}`;
 }
 
+/** Unit detector: language, start and build scripts, migrations of any Node unit. */
 export function detectNodeBasics(ctx: UnitContext): void {
   const { unit, draft, repo } = ctx;
   const pkg = unit.pkg;

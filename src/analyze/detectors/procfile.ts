@@ -7,6 +7,7 @@ import { PRIORITY } from '../draft';
 import { parseProcfile } from '../parse/procfile';
 import type { UnitContext } from './context';
 
+/** Unit detector for a Procfile in the unit directory. */
 export function detectProcfile(ctx: UnitContext): void {
   const { unit, draft, repo, warnings } = ctx;
   if (!unit.procfile) return;

@@ -18,6 +18,7 @@ function findInCode(ctx: UnitContext, re: RegExp): { path: string; loc: Loc } | 
   return undefined;
 }
 
+/** Unit detector for Celery, RQ and Dramatiq workers. */
 export function detectPythonWorker(ctx: UnitContext): void {
   const { unit, draft } = ctx;
   if (draft.serves) return;

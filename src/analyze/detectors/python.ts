@@ -7,6 +7,7 @@ import type { Repo } from '../repo';
 import { pyModule, type Unit } from '../units';
 import type { UnitContext } from './context';
 
+/** Unit detector: any unit with a Python manifest is Python. */
 export function detectPythonBasics(ctx: UnitContext): void {
   const { unit, draft } = ctx;
   if (!unit.pyManifests.length) return;

@@ -13,6 +13,7 @@ export interface DockerInstruction {
   stage: number;
 }
 
+/** A Dockerfile as instructions, with problems located. */
 export interface ParsedDockerfile {
   instructions: DockerInstruction[];
   stageCount: number;
@@ -41,6 +42,7 @@ const KEYWORDS = new Set([
   'WORKDIR',
 ]);
 
+/** Parses Dockerfile text (the `escape` directive is honoured). */
 export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = text.split('\n');
   const escape = /^#\s*escape\s*=\s*`/im.test(lines.slice(0, 5).join('\n')) ? '`' : '\\';

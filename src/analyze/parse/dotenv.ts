@@ -9,6 +9,7 @@ export interface DotenvEntry {
   line: number;
 }
 
+/** Parses `.env` text into entries with their lines; other lines are ignored. */
 export function parseDotenv(text: string): DotenvEntry[] {
   const out: DotenvEntry[] = [];
   const lines = text.split('\n');

@@ -4,6 +4,7 @@
  */
 import { lineOfOffset, type Parsed } from './result';
 
+/** Parses JSON; a failure carries its line and no input text. */
 export function parseJson(text: string): Parsed<unknown> {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };

@@ -19,6 +19,7 @@ export interface Dependency {
   line?: number;
 }
 
+/** The package.json fields the analysis uses. */
 export interface PackageJson {
   file: string;
   name?: string;
@@ -30,6 +31,7 @@ export interface PackageJson {
   packageManager?: string;
 }
 
+/** A problem in a manifest, located by line when known. */
 export interface ManifestIssue {
   message: string;
   line?: number;

@@ -6,6 +6,7 @@ export interface ProcfileEntry {
   line: number;
 }
 
+/** Parses a Procfile; malformed lines are returned as located problems. */
 export function parseProcfile(text: string): {
   entries: ProcfileEntry[];
   problems: Array<{ message: string; line: number }>;

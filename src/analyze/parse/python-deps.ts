@@ -97,6 +97,7 @@ function stringList(v: unknown): string[] {
 /** Which tool manages a pyproject: uv, Poetry, or plain PEP 621. */
 export type PyTool = 'uv' | 'poetry' | 'pip' | 'pipenv';
 
+/** What a pyproject.toml declares. */
 export interface PyprojectInfo {
   deps: Dependency[];
   tool: PyTool;

@@ -7,6 +7,7 @@ import type { Parsed } from './result';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const toml = require('smol-toml') as typeof SmolToml;
 
+/** Parses TOML text to a table, or a failure with its line. */
 export function parseToml(text: string): Parsed<Record<string, unknown>> {
   try {
     return { ok: true, value: toml.parse(text) as Record<string, unknown> };

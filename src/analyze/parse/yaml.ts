@@ -23,6 +23,7 @@ export interface YamlDoc {
   lineOf(path: ReadonlyArray<string | number>): number | undefined;
 }
 
+/** Parses one YAML document; the first error is returned with its line. */
 export function parseYaml(text: string): Parsed<YamlDoc> {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, merge: true, prettyErrors: false });

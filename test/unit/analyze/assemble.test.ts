@@ -122,4 +122,27 @@ describe('analyze/assemble', () => {
     assert.deepEqual(model.components, []);
     assert.equal(model.name, 'lib');
   });
+
+  it('keeps commands but not the secrets inlined in them', () => {
+    const model = assembleFiles({
+      'package.json':
+        '{ "scripts": { "start": "API_TOKEN=sk-canary-inline node s.js", "db:migrate": "DATABASE_URL=postgres://u:canary-pw@db/x drizzle-kit migrate" }, "dependencies": { "express": "^5.1.0" } }',
+      Dockerfile:
+        'FROM node:22\nHEALTHCHECK CMD curl -f -u admin:canary-hc http://localhost:3000/health\n',
+      'compose.yaml':
+        'services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass canary-redis\n',
+    });
+    const json = JSON.stringify(model);
+    assert.doesNotMatch(json, /canary/);
+    assert.equal(component(model, 'repo').startCommand, 'API_TOKEN=<redacted> node s.js');
+    assert.equal(component(model, 'cache').startCommand, 'redis-server --requirepass <redacted>');
+    assert.equal(
+      component(model, 'repo').features.dockerHealthcheck,
+      'curl -f -u admin:<redacted> http://localhost:3000/health',
+    );
+    assert.deepEqual(component(model, 'repo').features.migrations, {
+      tool: 'drizzle',
+      command: 'npm run db:migrate',
+    });
+  });
 });

@@ -5,6 +5,7 @@ import {
   fingerprint,
   isHighEntropy,
   urlSecretReason,
+  redactSecrets,
 } from '../../../src/analyze/classify-env';
 
 describe('analyze/classify-env', () => {
@@ -114,5 +115,29 @@ describe('analyze/classify-env', () => {
     assert.equal(isHighEntropy('short1A'), false);
     assert.equal(isHighEntropy('http://x.y/aZ8kP2qL9xR4tW7vB1nM5cJ3'), false);
     assert.match(fingerprint('x'), /^sha256:[0-9a-f]{12}$/);
+  });
+
+  it('redacts secrets inlined in commands, and nothing else', () => {
+    const cases: Array<[string, string]> = [
+      ['API_TOKEN=sk-live-x node s.js', 'API_TOKEN=<redacted> node s.js'],
+      ['PORT=3000 NODE_ENV=production node s.js', 'PORT=3000 NODE_ENV=production node s.js'],
+      [
+        'redis-server --requirepass hunter2 --appendonly yes',
+        'redis-server --requirepass <redacted> --appendonly yes',
+      ],
+      ['server --api-key "abc def" --port 80', 'server --api-key <redacted> --port 80'],
+      ['psql postgres://u:hunter2@db/app', 'psql postgres://u:<redacted>@db/app'],
+      ['curl -f -u admin:hunter2 http://x/health', 'curl -f -u admin:<redacted> http://x/health'],
+      [
+        'curl -H "Authorization: Bearer aZ8kP2qL9xR4tW7vB1nM5cJ3q" http://x',
+        'curl -H "Authorization: Bearer <redacted>" http://x',
+      ],
+      ['uvicorn app.main:app --port ${PORT:-8000}', 'uvicorn app.main:app --port ${PORT:-8000}'],
+      [
+        'psql postgres://u:${PW}@db/app --password $PW',
+        'psql postgres://u:${PW}@db/app --password $PW',
+      ],
+    ];
+    for (const [cmd, out] of cases) assert.equal(redactSecrets(cmd), out, cmd);
   });
 });
