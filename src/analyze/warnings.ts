@@ -22,7 +22,6 @@ export type WarningCode =
   | 'invalid-procfile'
   | 'path-outside-root'
   | 'unresolved-reference'
-  | 'ambiguous-reference'
   | 'name-collision';
 
 /** Deduplicating, sorting collector of warnings for one analysis. */
