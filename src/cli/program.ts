@@ -10,6 +10,7 @@ import { registerDeploy } from './commands/deploy';
 import { registerEject } from './commands/eject';
 import { registerPlan } from './commands/plan';
 import { registerRender } from './commands/render';
+import { registerServer } from './commands/server';
 import { registerStack } from './commands/stack';
 import { CliContext, type GlobalOptions } from './context';
 import { EXIT_CODES_HELP } from './exit-codes';
@@ -48,6 +49,7 @@ export function buildProgram(out: Output): Command {
   registerEject(program, ctx);
   registerDeploy(program, ctx);
   registerStack(program, ctx);
+  registerServer(program, ctx);
   return program;
 }
 

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { InputError } from '../../model/errors';
+import { startServer } from '../../server';
+import { createToken, openStore, RoleSchema } from '../../store';
+import { GATE_EXIT_HELP, runGate } from '../gate';
+import type { CliContext } from '../context';
+import { printJson } from '../output';
+
+/** serve, tokens, gate: the HTTP front door and its CI client. */
+export function registerServer(program: Command, ctx: () => CliContext): void {
+  program
+    .command('serve')
+    .description(
+      'Run the HTTP API (preview/up for CI, approvals, history, SSE events) on 127.0.0.1',
+    )
+    .option('-p, --port <port>', 'TCP port', '7070')
+    .option('--allow-root <dir...>', 'directories under which analyses may read repositories')
+    .option('--busy <policy>', 'a request for a busy stack: queue or refuse', 'queue')
+    .action(async (opts: { port: string; allowRoot?: string[]; busy: string }) => {
+      const c = ctx();
+      if (opts.busy !== 'queue' && opts.busy !== 'refuse')
+        throw new InputError(`--busy must be queue or refuse, not ${opts.busy}`);
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new InputError(`--port must be a port number, not ${opts.port}`);
+      const server = await startServer({
+        stateDir: c.stateDir,
+        stacksDir: c.stacksDir,
+        port,
+        busy: opts.busy,
+        allowedRoots: opts.allowRoot ?? [],
+        passphrase: 'generate-if-missing',
+        missingSecrets: 'placeholder',
+      });
+      c.out.note(
+        `stackpilot server listening on ${server.url} (state ${c.stateDir}); Ctrl-C stops it`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  const tokens = program
+    .command('tokens')
+    .description('Manage API tokens (stored hashed in the state database)');
+  tokens
+    .command('create')
+    .description('Create a token; it is printed once and never stored in clear')
+    .argument('<name>', 'who or what uses it, e.g. ci or alice')
+    .requiredOption('-r, --role <role>', 'viewer, deployer, approver or admin')
+    .option('--json', 'print as JSON')
+    .action((name: string, opts: { role: string; json?: boolean }) => {
+      const role = RoleSchema.safeParse(opts.role);
+      if (!role.success)
+        throw new InputError(
+          `--role must be viewer, deployer, approver or admin, not ${opts.role}`,
+        );
+      const c = ctx();
+      const store = openStore({ stateDir: c.stateDir });
+      try {
+        const created = createToken(store, name, role.data);
+        if (opts.json) printJson(c.out, created);
+        else {
+          c.out.line(created.token);
+          c.out.note(`token for ${name} (${role.data}) created; it is shown only now`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('gate')
+    .description(
+      'CI approval gate: preview on the server, wait for an approval, deploy, follow the events',
+    )
+    .requiredOption(
+      '--server <url>',
+      'server base URL (or STACKPILOT_URL)',
+      process.env.STACKPILOT_URL,
+    )
+    .requiredOption('-e, --env <env>', 'environment')
+    .option('--plan <id>', 'a plan created earlier on the server')
+    .option(
+      '--app-dir <dir>',
+      'repository directory, as the server sees it, to analyze and plan first',
+    )
+    .option('--timeout <seconds>', 'how long to wait for a decision', '3600')
+    .option('--poll <seconds>', 'status poll interval', '5')
+    .addHelpText('after', `\nThe token is read from STACKPILOT_TOKEN.\n\n${GATE_EXIT_HELP}`)
+    .action(
+      async (opts: {
+        server: string;
+        env: string;
+        plan?: string;
+        appDir?: string;
+        timeout: string;
+        poll: string;
+      }) => {
+        const token = process.env.STACKPILOT_TOKEN;
+        if (!token) throw new InputError('gate needs a token in STACKPILOT_TOKEN');
+        if (!opts.plan && !opts.appDir)
+          throw new InputError('gate needs --plan <id> or --app-dir <dir>');
+        const c = ctx();
+        process.exitCode = await runGate({
+          server: opts.server,
+          token,
+          env: opts.env,
+          ...(opts.plan ? { planId: opts.plan } : {}),
+          ...(opts.appDir ? { appDir: opts.appDir } : {}),
+          timeoutSeconds: Number(opts.timeout),
+          pollSeconds: Number(opts.poll),
+          out: (line) => c.out.line(line),
+        });
+      },
+    );
+}
