@@ -205,7 +205,7 @@ export async function listEnvironments(stacksDir: string): Promise<string[]> {
     return [];
   }
   return entries
-    .map((f) => /^Pulumi\.([a-z][-a-z0-9]*)\.ya?ml$/.exec(f)?.[1])
+    .map((f) => /^Pulumi\.([a-z][-a-z0-9]*)\.yaml$/.exec(f)?.[1])
     .filter((n): n is string => n !== undefined)
     .sort();
 }

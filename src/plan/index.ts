@@ -7,6 +7,7 @@ export {
   listEnvironments,
   parseStackConfig,
   resolveEnvironment,
+  type EnvironmentSettings,
 } from './environment';
 export { planDeployment, validateAppModel, type PlanOptions } from './planner';
 export { renderReport } from './report';

@@ -180,6 +180,28 @@ export const networkingSkill: Skill = {
         ['allow all (Kubernetes default)', 'deny ingress only'],
       ),
     );
+    if (routed.size)
+      out.decisions.push(
+        decision(
+          ID,
+          'environment',
+          'ingress controller',
+          `namespace ${controllerNs}`,
+          `public components accept traffic from the pods of namespace ${controllerNs}, where the ${env.ingressClass} controller usually runs; a controller installed elsewhere needs stackpilot:ingressClass or an extra allow`,
+          ['allow from any namespace'],
+        ),
+      );
+    if (running.some((c) => metricsEndpoint(c)))
+      out.decisions.push(
+        decision(
+          ID,
+          'environment',
+          'metrics scraping',
+          `from namespace ${MONITORING_NAMESPACE}`,
+          `Prometheus (kube-prometheus-stack's default namespace) may reach only the metrics ports`,
+          ['allow from any namespace'],
+        ),
+      );
 
     const ingress = new Map<string, NetworkRule[]>();
     const egress = new Map<string, NetworkRule[]>();
