@@ -169,7 +169,8 @@ export function selectorLabels(
   color?: 'blue' | 'green',
 ): Record<string, string> {
   const labels: Record<string, string> = {
-    'app.kubernetes.io/instance': `${app.name}-${env.name}`,
+    // Label values are at most 63 characters.
+    'app.kubernetes.io/instance': `${app.name}-${env.name}`.slice(0, 63).replace(/-+$/, ''),
     'app.kubernetes.io/name': name,
   };
   if (color) labels[COLOR_LABEL] = color;

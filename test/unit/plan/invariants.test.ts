@@ -49,13 +49,25 @@ describe('plan invariants', () => {
 
   it('hold for random small apps in random environments', async () => {
     await fc.assert(
-      fc.asyncProperty(appModelArb, envConfigArb, async (model, { name, config }) => {
-        const { app, overrides } = withPlantedSecrets(model);
-        const env = resolveEnvironment(name, { ...config, components: overrides });
-        const plan = await planDeployment(app, env);
-        checkInvariants(app, plan, renderReport(plan), [SENTINEL]);
-        assert.equal((await planDeployment(app, env)).hash, plan.hash);
-      }),
+      fc.asyncProperty(
+        appModelArb,
+        envConfigArb,
+        fc.option(fc.nat()),
+        async (model, { name, config }, off) => {
+          const { app, overrides } = withPlantedSecrets(model);
+          // Sometimes one component is disabled in the environment.
+          const disabled =
+            off === null ? undefined : app.components[off % app.components.length]!.name;
+          const components: Record<string, { env?: Record<string, string>; disabled?: boolean }> = {
+            ...overrides,
+          };
+          if (disabled) components[disabled] = { ...components[disabled], disabled: true };
+          const env = resolveEnvironment(name, { ...config, components });
+          const plan = await planDeployment(app, env);
+          checkInvariants(app, plan, renderReport(plan), [SENTINEL]);
+          assert.equal((await planDeployment(app, env)).hash, plan.hash);
+        },
+      ),
       { numRuns: 60, seed: 20241125 },
     );
   });
