@@ -57,7 +57,7 @@ export interface UpBinding {
   preview: OperationRecord | undefined;
   /** The decision on that preview, if any. */
   approval: ApprovalRecord | undefined;
-  /** The newest successful up or rollback of the stack now. */
+  /** The newest up or rollback that ran on the stack. */
   lastChangeId: string | undefined;
   now: Date;
 }
@@ -129,6 +129,11 @@ export function checkUpBinding(b: UpBinding): ApprovalRecord | undefined {
         'approval_expired',
       );
   }
+  if (required && !preview.updatePlan)
+    throw new ConflictError(
+      `preview ${preview.id} saved no update plan to hold the up to; preview again`,
+      'preview_not_bindable',
+    );
   if (preview.baseOperationId !== b.lastChangeId)
     throw new ConflictError(
       `stack ${stack} changed since preview ${preview.id} (by operation ${b.lastChangeId ?? '(none)'}); preview again`,

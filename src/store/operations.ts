@@ -202,12 +202,16 @@ export class OperationRepository {
     })();
   }
 
-  /** The newest successful up or rollback of a stack: what is deployed there now, per this store. */
+  /**
+   * The newest up or rollback that ran on a stack (succeeded, failed or interrupted: any of
+   * them may have changed it). A preview made before it no longer shows what an up would do.
+   */
   lastChange(project: string, environment: string): OperationRecord | undefined {
     const row = this.db
       .prepare(
         `SELECT * FROM operations
-         WHERE project = ? AND environment = ? AND kind IN ('up', 'rollback') AND status = 'succeeded'
+         WHERE project = ? AND environment = ? AND kind IN ('up', 'rollback')
+           AND status IN ('succeeded', 'failed', 'interrupted') AND started_at IS NOT NULL
          ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
       )
       .get(project, environment) as OperationRow | undefined;

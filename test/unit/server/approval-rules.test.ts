@@ -23,6 +23,7 @@ const preview: OperationRecord = {
   approvalRequired: true,
   approvalTtlMinutes: 60,
   baseOperationId: 'op_last',
+  updatePlan: '/state/update-plans/a.json',
   params: {},
   createdAt: '2030-01-01T00:00:00.000Z',
 };
@@ -72,6 +73,7 @@ describe('server: approval rules', () => {
       ['approval_expired', { now: new Date('2030-01-01T01:10:00Z') }],
       ['ok', { now: new Date('2030-01-01T01:09:59Z') }],
       ['stack_changed', { lastChangeId: 'op_newer' }],
+      ['preview_not_bindable', { preview: { ...preview, updatePlan: undefined } }],
       ['invalid_input', { preview: { ...preview, kind: 'up' } }],
     ];
     assert.deepEqual(
