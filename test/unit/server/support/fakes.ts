@@ -163,7 +163,12 @@ export function fakeDeps(options: { busy?: 'queue' | 'refuse'; allowedRoots?: st
     engine,
     pipeline,
     clock,
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logLines
+      ? createLogger({
+          level: 'info',
+          destination: { write: (l: string) => options.logLines?.push(l) },
+        })
+      : createLogger({ level: 'silent' }),
     busy: options.busy ?? 'queue',
     allowedRoots: options.allowedRoots ?? [],
   });
