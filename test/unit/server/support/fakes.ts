@@ -148,7 +148,9 @@ export function fakePipeline(): Pipeline & { variant: number } {
 export type Tokens = Record<Role | 'deployer2' | 'approver2', string>;
 
 /** App dependencies over an in-memory store, the fake engine and pipeline, and a manual clock. */
-export function fakeDeps(options: { busy?: 'queue' | 'refuse'; allowedRoots?: string[] } = {}): {
+export function fakeDeps(
+  options: { busy?: 'queue' | 'refuse'; allowedRoots?: string[]; logLines?: string[] } = {},
+): {
   deps: AppDeps;
   engine: FakeEngine;
   pipeline: ReturnType<typeof fakePipeline>;
