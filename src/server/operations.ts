@@ -142,7 +142,7 @@ export async function requestUp(
       if (!spend) return;
       if (!deps.store.approvals.markUsed(spend.id, op.id))
         throw new ConflictError(`approval ${spend.id} was used already`, 'approval_used');
-      audit(deps, {
+      deps.store.audit.record({
         who: caller.principal.name,
         action: 'approval.use',
         target: spend.id,
@@ -228,19 +228,19 @@ function admit(
         );
       const created = store.operations.create({ ...base, requester: who });
       withOperation(created);
+      store.audit.record({
+        who,
+        action: `operation.${base.kind}`,
+        target: `${created.id} ${stack}`,
+        outcome: 'accepted',
+        requestId: caller.requestId,
+      });
       return created;
     });
   } catch (err) {
     throw refuse(deps, caller, base, err);
   }
   const position = runner.submit(op, task);
-  audit(deps, {
-    who,
-    action: `operation.${base.kind}`,
-    target: `${op.id} ${stack}`,
-    outcome: 'accepted',
-    requestId: caller.requestId,
-  });
   return { operationId: op.id, kind: op.kind, status: op.status, position };
 }
 
@@ -254,20 +254,22 @@ function refuse(
   if (!(err instanceof StackpilotError)) return err;
   const problem = toProblem(err).problem;
   try {
-    const op = deps.store.operations.create({
-      ...base,
-      requester: caller.principal.name,
-      status: 'rejected',
-      error: { ...problem },
-    });
-    Object.assign(err, { operationId: op.id });
-    audit(deps, {
-      who: caller.principal.name,
-      action: `operation.${base.kind}`,
-      target: `${op.id} ${stackKey(base.project, base.environment)}`,
-      outcome: `refused:${err.code}`,
-      requestId: caller.requestId,
-      detail: err.message,
+    deps.store.transaction(() => {
+      const op = deps.store.operations.create({
+        ...base,
+        requester: caller.principal.name,
+        status: 'rejected',
+        error: { ...problem },
+      });
+      deps.store.audit.record({
+        who: caller.principal.name,
+        action: `operation.${base.kind}`,
+        target: `${op.id} ${stackKey(base.project, base.environment)}`,
+        outcome: `refused:${err.code}`,
+        requestId: caller.requestId,
+        detail: err.message,
+      });
+      Object.assign(err, { operationId: op.id });
     });
   } catch (recordErr) {
     deps.logger.error({ err: recordErr }, 'could not record a refused operation');
@@ -294,7 +296,7 @@ export function decide(
         existing: deps.store.approvals.forPreview(preview.id),
       });
       const now = deps.clock.now();
-      return deps.store.approvals.create({
+      const created = deps.store.approvals.create({
         previewOperationId: preview.id,
         planHash: preview.planHash ?? '',
         project: preview.project,
@@ -304,14 +306,15 @@ export function decide(
         ...(input.comment !== undefined ? { comment: input.comment } : {}),
         expiresAt: approvalExpiry(now, preview.approvalTtlMinutes).toISOString(),
       });
-    });
-    audit(deps, {
-      who,
-      action,
-      target: input.previewOperationId,
-      outcome: input.decision === 'approve' ? 'approved' : 'rejected',
-      requestId: caller.requestId,
-      ...(input.comment ? { detail: input.comment } : {}),
+      deps.store.audit.record({
+        who,
+        action,
+        target: input.previewOperationId,
+        outcome: input.decision === 'approve' ? 'approved' : 'rejected',
+        requestId: caller.requestId,
+        ...(input.comment ? { detail: input.comment } : {}),
+      });
+      return created;
     });
     return approval;
   } catch (err) {
