@@ -223,6 +223,33 @@ describe('server bad input (real server)', function () {
     );
   });
 
+  it('answers an unknown environment with 404 naming the known ones, not where the server keeps them', async () => {
+    const analysis = await h
+      .as('deployer')
+      .expect(201, 'POST', '/v1/analyses', { path: 'fullstack' });
+    const res = await h
+      .as('deployer')
+      .post('/v1/plans', { analysisId: analysis.id, environment: 'nowhere' });
+    assert.ok(isProblem4xx(res) && res.status === 404, describeAnswer('environment nowhere', res));
+    assert.equal(
+      res.body.detail,
+      'unknown environment "nowhere"; known environments: dev, prod, staging',
+    );
+    assert.ok(!res.text.includes(h.stacksDir));
+  });
+
+  it('refuses analyses outside the allowed roots: 403 for escapes, 404 for missing directories', async () => {
+    for (const [path, status] of [
+      ['../..', 403],
+      ['/etc', 403],
+      ['fullstack/../../..', 403],
+      ['no-such-app', 404],
+    ] as const) {
+      const res = await h.as('deployer').post('/v1/analyses', { path });
+      assert.ok(isProblem4xx(res) && res.status === status, describeAnswer(path, res));
+    }
+  });
+
   it('stays healthy and has answered no request with a 5xx', async () => {
     assert.equal((await h.anonymous.get('/healthz')).status, 200);
     assert.equal((await h.anonymous.get('/readyz')).status, 200);
