@@ -222,3 +222,25 @@ function findFiles(dir: string, keep: (f: string) => boolean): string[] {
     .map((f) => join(dir, f))
     .filter(keep);
 }
+
+describe('engine approval binding on a new stack (real Pulumi engine)', function () {
+  this.timeout(300_000);
+
+  it('applies the first release held to its preview, generated passwords and all', async () => {
+    const t = tempEngine();
+    try {
+      const { plan, env } = await referencePlan('dev');
+      const preview = await t.engine.preview(plan, env, {
+        missingSecrets: 'placeholder',
+        saveUpdatePlan: true,
+      });
+      const up = await t.engine.up(plan, env, {
+        missingSecrets: 'placeholder',
+        updatePlan: preview.updatePlan,
+      });
+      assert.equal(up.status, 'succeeded', up.error);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
