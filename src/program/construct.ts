@@ -89,7 +89,7 @@ export function construct(
   return byNode;
 }
 
-/** The secret output of one Secret entry: its parts joined, and marked secret end to end. */
+/** The secret output of one Secret entry: its parts joined, base64-encoded, marked secret. */
 function secretOutput(
   parts: readonly SecretPart[],
   byNode: ReadonlyMap<string, pulumi.CustomResource>,
@@ -103,5 +103,7 @@ function secretOutput(
     if (!config) configs.set(namespace ?? '', (config = new pulumi.Config(namespace)));
     return config.requireSecret(key);
   });
-  return pulumi.secret(pulumi.all(values).apply((vs) => vs.join('')));
+  return pulumi.secret(
+    pulumi.all(values).apply((vs) => Buffer.from(vs.join(''), 'utf8').toString('base64')),
+  );
 }

@@ -27,9 +27,10 @@ export const RESOURCE_CLASSES = [
 export type ResourceClass = (typeof RESOURCE_CLASSES)[number];
 
 /**
- * A secret value assembled from parts: literal text, a Pulumi secret config key, or the
- * result of a generated-secret node. It stays symbolic here; `construct.ts` turns it into a
- * `pulumi.secret` output and `eject/` prints the expression that builds the same output.
+ * A Secret `data` value: the base64 of a value assembled from parts (literal text, a Pulumi
+ * secret config key, or the result of a generated-secret node), marked secret. It stays
+ * symbolic here; `construct.ts` turns it into a `pulumi.secret` output and `ejected/` prints
+ * the expression that builds the same output.
  */
 export class SecretValue {
   constructor(readonly parts: readonly SecretPart[]) {}

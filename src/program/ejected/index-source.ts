@@ -8,12 +8,25 @@ import { SecretValue, splitConfigKey, type ResourceDecl, type Value } from '../d
 import { PROVIDER_NAME } from '../names';
 import { lit, printStatement, quote, raw, type Expr, type Prop } from './printer';
 
+/** The helper the generated module defines for Secret `data` values. */
+const SECRET_DATA = 'secretData';
+const SECRET_DATA_SOURCE = [
+  '/** A Secret `data` value: the base64 of `value`, kept secret. */',
+  `function ${SECRET_DATA}(value: pulumi.Input<string>): pulumi.Output<string> {`,
+  '  return pulumi.secret(',
+  "    pulumi.output(value).apply((v) => Buffer.from(v, 'utf8').toString('base64')),",
+  '  );',
+  '}',
+  '',
+];
+
 /** Names the generated module exports as stack outputs, or uses itself. */
 const RESERVED = new Set([
   'pulumi',
   'k8s',
   'random',
   'provider',
+  SECRET_DATA,
   'namespace',
   'publicUrls',
   'addresses',
@@ -44,6 +57,7 @@ export function indexSource(
     );
   }
   if (configs.size) out.push('');
+  if (decls.some((d) => d.cls === 'k8s.core.v1.Secret')) out.push(...SECRET_DATA_SOURCE);
   out.push("// The stack's explicit Kubernetes provider.");
   out.push(
     printStatement(
@@ -111,9 +125,8 @@ function toExpr(
 }
 
 /**
- * A Secret entry's value: the one secret config read as it is, otherwise the parts joined
- * (`pulumi.interpolate`) and wrapped in `pulumi.secret`, which keeps a generated password secret
- * even where the engine would not mark it.
+ * A Secret entry's `data` value: `secretData(…)` of the one config read or generated password,
+ * or of the parts joined with `pulumi.interpolate`.
  */
 function secretExpr(
   parts: readonly SecretPart[],
@@ -127,12 +140,11 @@ function secretExpr(
     return `${configs.get(namespace ?? '')}.requireSecret(${quote(key)})`;
   };
   const only = parts.length === 1 ? parts[0] : undefined;
-  if (only && 'config' in only) return raw(code(only));
-  if (only && 'generated' in only) return call('pulumi.secret', [raw(code(only))]);
+  if (only && !('text' in only)) return call(SECRET_DATA, [raw(code(only))]);
   const template = parts
     .map((p) => ('text' in p ? p.text.replace(/[\\`]|\$\{/g, (m) => `\\${m}`) : `\${${code(p)}}`))
     .join('');
-  return call('pulumi.secret', [raw(`pulumi.interpolate\`${template}\``)]);
+  return call(SECRET_DATA, [raw(`pulumi.interpolate\`${template}\``)]);
 }
 
 /** Config namespace → the const holding its `pulumi.Config`, e.g. `secrets` → `secretsConfig`. */

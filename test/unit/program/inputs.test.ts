@@ -406,8 +406,14 @@ describe('program: recorded inputs match the plan', () => {
       for (const node of nodesOf(t, 'secret')) {
         const where = `${t.label} ${node.id}`;
         const { stringData, data } = regOf(regs, node).inputs;
-        assert.equal(data, undefined, where);
-        assert.ok(isSecret(stringData), `${where}: stringData must be a secret`);
+        assert.equal(stringData, undefined, where);
+        assert.ok(isSecret(data), `${where}: data must be a secret`);
+        const decoded = Object.fromEntries(
+          Object.entries(data.value as Record<string, string>).map(([k, v]) => [
+            k,
+            Buffer.from(v, 'base64').toString('utf8'),
+          ]),
+        );
         const expected = Object.fromEntries(
           node.spec.entries.map((e) => [
             e.key,
@@ -422,7 +428,7 @@ describe('program: recorded inputs match the plan', () => {
               .join(''),
           ]),
         );
-        assert.deepEqual(stringData.value, expected, where);
+        assert.deepEqual(decoded, expected, where);
       }
     });
   });
