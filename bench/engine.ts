@@ -7,9 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findToolchain } from '../src/engine';
-import { engineEnv } from '../src/engine/toolchain';
-import { ejectProject, writeEjectedProject } from '../src/program';
+import { LocalWorkspace, PulumiCommand } from '@pulumi/pulumi/automation';
+import { findToolchain, requiredSecretKeys } from '../src/engine';
+import { cliRoot, engineEnv } from '../src/engine/toolchain';
+import type { Environment } from '../src/model/environment';
+import type { DeploymentPlan } from '../src/model/plan';
+import { createProgram, ejectProject, writeEjectedProject } from '../src/program';
 import { REPO_ROOT, referencePlan, tempEngine } from '../test/integration/support/engine';
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -25,9 +28,47 @@ function plainPulumi(dir: string, args: string[], env: Record<string, string>): 
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
-  if (run.status !== 0)
-    throw new Error(`pulumi ${args.join(' ')} failed:\n${run.stderr || run.stdout}`);
+  if (run.status !== 0) {
+    const output = `${run.stderr}\n${run.stdout}`.split('\n');
+    throw new Error(
+      `pulumi ${args[0]}: ${(output.find((l) => /error/i.test(l)) ?? output[0] ?? '').trim()}`,
+    );
+  }
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function bareAutomation(
+  plan: DeploymentPlan,
+  env: Environment,
+): Promise<{ preview: number; up: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'stackpilot-bare-bench-'));
+  try {
+    const toolchain = findToolchain();
+    const program = createProgram(plan, {
+      target: { kind: 'render' },
+      renderDirectory: join(dir, 'rendered'),
+    });
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { projectName: plan.app, stackName: env.name, program },
+      {
+        workDir: dir,
+        pulumiCommand: await PulumiCommand.get({ root: cliRoot(toolchain) }),
+        envVars: engineEnv(toolchain, {
+          PULUMI_BACKEND_URL: `file://${dir}`,
+          PULUMI_CONFIG_PASSPHRASE: 'bench',
+        }),
+        projectSettings: { name: plan.app, runtime: 'nodejs' },
+        secretsProvider: 'passphrase',
+      },
+    );
+    for (const key of requiredSecretKeys(plan))
+      await stack.setConfig(key, { value: 'bench-value', secret: true });
+    const [, preview] = await timed(() => stack.preview());
+    const [, up] = await timed(() => stack.up());
+    return { preview, up };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -46,6 +87,15 @@ async function main(): Promise<void> {
     console.log(`  up                    ${up.toFixed(0)} ms`);
     console.log(`  preview (no changes)  ${noop.toFixed(0)} ms`);
 
+    // The same program through the bare Automation API: what the engine layer adds on top.
+    const bare = await bareAutomation(plan, env);
+    console.log('same program, bare Automation API (no archive, secrets sync, history):');
+    console.log(`  preview (all creates) ${bare.preview.toFixed(0)} ms`);
+    console.log(`  up                    ${bare.up.toFixed(0)} ms`);
+    console.log(
+      `ratio engine/bare: preview ${(preview / bare.preview).toFixed(2)}, up ${(up / bare.up).toFixed(2)}`,
+    );
+
     const dir = mkdtempSync(join(tmpdir(), 'stackpilot-eject-bench-'));
     try {
       writeEjectedProject(
@@ -63,12 +113,7 @@ async function main(): Promise<void> {
         PULUMI_CONFIG_PASSPHRASE: 'bench',
       });
       plainPulumi(project, ['stack', 'init', 'dev', '--secrets-provider', 'passphrase'], penv);
-      const secretKeys = plan.nodes.flatMap((n) =>
-        n.kind === 'secret'
-          ? n.spec.entries.flatMap((e) => e.parts.flatMap((p) => ('config' in p ? [p.config] : [])))
-          : [],
-      );
-      for (const key of [...new Set(secretKeys)])
+      for (const key of requiredSecretKeys(plan))
         plainPulumi(project, ['config', 'set', '--secret', key, 'bench-value', '-s', 'dev'], penv);
       const plainPreview = plainPulumi(
         project,

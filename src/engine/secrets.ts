@@ -54,18 +54,19 @@ export async function syncSecrets(
   const values: string[] = [];
   const placeholders: string[] = [];
   const missing: string[] = [];
+  const toSet: Record<string, { value: string; secret: true }> = {};
   for (const key of requiredSecretKeys(plan)) {
     const fromEnv = env[secretEnvVar(key)];
     if (fromEnv) {
-      await stack.setConfig(key, { value: fromEnv, secret: true });
+      toSet[key] = { value: fromEnv, secret: true };
       values.push(fromEnv);
     } else if (existing[key]) {
       values.push(existing[key].value);
     } else if (policy === 'placeholder') {
-      await stack.setConfig(key, {
+      toSet[key] = {
         value: `placeholder-${key.replace(/[^a-z0-9]/gi, '-').toLowerCase()}`,
         secret: true,
-      });
+      };
       placeholders.push(key);
     } else {
       missing.push(key);
@@ -80,6 +81,8 @@ export async function syncSecrets(
       })),
     );
   }
+  // One CLI call for all of them: each call is a process start.
+  if (Object.keys(toSet).length) await stack.setAllConfig(toSet);
   // Existing config values of every namespace are redacted too, secret or not-yet-known.
   for (const [key, value] of Object.entries(existing))
     if (value.secret && !key.startsWith('stackpilot:')) values.push(value.value);
