@@ -32,10 +32,12 @@ async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'stackpilot-bench-'));
   const stacksDir = mkdtempSync(join(tmpdir(), 'stackpilot-bench-stacks-'));
   const envs = Array.from({ length: STACKS }, (_, i) => `bench-${i + 1}`);
-  const managed =
-    '  stackpilot:managed:\n    postgres: true\n    redis: true\n    rabbitmq: true\n';
   const dev = readFileSync(join(ROOT, 'stacks', 'Pulumi.dev.yaml'), 'utf8');
-  for (const env of envs) writeFileSync(join(stacksDir, `Pulumi.${env}.yaml`), `${dev}${managed}`);
+  for (const env of envs)
+    writeFileSync(
+      join(stacksDir, `Pulumi.${env}.yaml`),
+      dev.replace(/rendered\/dev/g, `rendered/${env}`),
+    );
 
   const store = openStore({ stateDir });
   const token = createToken(store, 'bench', 'admin').token;

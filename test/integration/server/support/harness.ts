@@ -15,27 +15,13 @@ export { FULLSTACK, PASSPHRASE };
 /** Allowed root of analyses: the fixtures folder (the fullstack app is `fullstack` in it). */
 export const FIXTURES = join(FULLSTACK, '..');
 
-/**
- * Why the test stacks declare Postgres, Redis and RabbitMQ managed: the in-cluster ones get
- * RandomPassword-generated secrets, whose values are unknown at preview time; the kubernetes
- * provider then turns the Secret's `stringData` into `data` only at up time, which Pulumi's
- * saved update plan reports as a violation (plan_mismatch) on the stack's FIRST deployment.
- * Approval-bound ups of such plans therefore fail until the program sets Secret `data`
- * itself. Managed services keep the plans free of generated secrets.
- */
-const MANAGED = `  stackpilot:managed:
-    postgres: true
-    redis: true
-    rabbitmq: true
-`;
-
-/** A temporary stacks dir: the repo's dev, staging and prod with managed services, plus `extra` dev-like render environments. */
+/** A temporary stacks dir (tests edit it): copies of the repo's dev, staging and prod, plus `extra` dev-like render environments. */
 export function makeStacks(extra: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'stackpilot-stacks-'));
   for (const env of ['dev', 'staging', 'prod'])
     writeFileSync(
       join(dir, `Pulumi.${env}.yaml`),
-      `${readFileSync(join(STACKS, `Pulumi.${env}.yaml`), 'utf8')}${MANAGED}`,
+      readFileSync(join(STACKS, `Pulumi.${env}.yaml`), 'utf8'),
     );
   for (const env of extra) writeStack(dir, env, {});
   return dir;
@@ -50,7 +36,7 @@ export function writeStack(dir: string, env: string, keys: Record<string, unknow
     '    kind: render',
     ...Object.entries(keys).map(([k, v]) => `  stackpilot:${k}: ${JSON.stringify(v)}`),
   ];
-  writeFileSync(join(dir, `Pulumi.${env}.yaml`), `${lines.join('\n')}\n${MANAGED}`);
+  writeFileSync(join(dir, `Pulumi.${env}.yaml`), `${lines.join('\n')}\n`);
 }
 
 /** A token for each role, and a second deployer and approver (for the self-approval rules). */
