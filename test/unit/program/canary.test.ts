@@ -30,7 +30,9 @@ const decodedData = (inputs: Record<string, unknown>): Record<string, string> =>
   );
 };
 
-describe('program: secret canaries', () => {
+describe('program: secret canaries', function () {
+  // Recording many real plans with the real SDKs takes a while on a shared 2-core machine.
+  this.timeout(300_000);
   it('the log capture sees what a program prints (control for the log checks)', async () => {
     const { logs } = await runRecorded(() => {
       console.log(`value ${canaries[0]}`);

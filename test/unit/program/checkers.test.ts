@@ -58,7 +58,9 @@ const BAD: Manifest[] = [
   },
 ];
 
-describe('program: best-practice checkers on the rendered manifests', () => {
+describe('program: best-practice checkers on the rendered manifests', function () {
+  // Recording many real plans with the real SDKs takes a while on a shared 2-core machine.
+  this.timeout(300_000);
   const checkers = findCheckers();
   const exceptions = loadExceptions();
   const used = new Set<CheckerException>();

@@ -59,7 +59,9 @@ function comparable(regs: readonly Registration[]): Array<Record<string, unknown
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-describe('program: eject', () => {
+describe('program: eject', function () {
+  // Recording many real plans with the real SDKs takes a while on a shared 2-core machine.
+  this.timeout(300_000);
   let plans: TestPlan[] = [];
   before(async function () {
     this.timeout(120_000);

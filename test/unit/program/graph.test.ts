@@ -31,7 +31,9 @@ const TYPE_OF: Record<PlanNodeKind, string[]> = {
 /** The naming rule, restated independently of the program: `workload/api` → `workload-api`. */
 const expectedName = (id: string): string => id.replace('/', '-');
 
-describe('program: registered dependency graph', () => {
+describe('program: registered dependency graph', function () {
+  // Recording many real plans with the real SDKs takes a while on a shared 2-core machine.
+  this.timeout(300_000);
   let plans: TestPlan[] = [];
   before(async function () {
     this.timeout(120_000);

@@ -12,7 +12,9 @@ import { runRecorded } from './support/recorder';
 import { recordPlan, secretConfig } from './support/recordings';
 import { referencePlan } from './support/reference-plan';
 
-describe('program: Pulumi.yaml main', () => {
+describe('program: Pulumi.yaml main', function () {
+  // Recording many real plans with the real SDKs takes a while on a shared 2-core machine.
+  this.timeout(300_000);
   const plan = referencePlan('dev');
   const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackpilot-main-'));
   fs.mkdirSync(path.join(projectDir, 'plans'));

@@ -55,7 +55,9 @@ function readRendered(dir: string): Array<{ file: string; text: string; manifest
     });
 }
 
-describe('program: real engine render', () => {
+describe('program: real engine render', function () {
+  // Recording many real plans with the real SDKs takes a while on a shared 2-core machine.
+  this.timeout(300_000);
   let reason: string | undefined;
   try {
     findToolchain();
