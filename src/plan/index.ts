@@ -26,3 +26,4 @@ export {
   type ComponentFacts,
 } from './skill';
 export { loadSkillsFile, SkillsFileSchema, type SkillsFile } from './skills-file';
+export { planGraph, mermaid, type PlanGraphView } from './graph-view';

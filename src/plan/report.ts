@@ -5,6 +5,7 @@
  * holds none either. Deterministic: the same plan gives the same text.
  */
 import type { Decision, DeploymentPlan, NetworkRule, PlanNode } from '../model/plan';
+import { mermaid } from './graph-view';
 
 /** Escapes a table cell: pipes and line breaks would break the row. */
 function cell(s: string | number | undefined): string {
@@ -112,16 +113,6 @@ function decisions(plan: DeploymentPlan): string {
         ),
     )
     .join('\n\n');
-}
-
-function mermaid(plan: DeploymentPlan): string {
-  const ids = new Map(plan.nodes.map((n, i) => [n.id, `n${i}`]));
-  const lines = ['```mermaid', 'flowchart LR'];
-  for (const n of plan.nodes) lines.push(`  ${ids.get(n.id)}["${n.id.replace(/"/g, '#quot;')}"]`);
-  for (const n of plan.nodes)
-    for (const d of n.dependsOn) lines.push(`  ${ids.get(d)} --> ${ids.get(n.id)}`);
-  lines.push('```');
-  return lines.join('\n');
 }
 
 function waves(plan: DeploymentPlan): string {
@@ -316,7 +307,7 @@ export function renderReport(plan: DeploymentPlan): string {
     `## Components\n\n${components(plan)}${addresses.length ? `\n\nIn-cluster addresses:\n\n${addresses.join('\n')}` : ''}`,
     `## Images\n\n${images(plan)}`,
     `## Decisions\n\n${decisions(plan)}`,
-    `## Dependency graph\n\nAn arrow points from a resource to one that waits for it.\n\n${mermaid(plan)}`,
+    `## Dependency graph\n\nAn arrow points from a resource to one that waits for it.\n\n\`\`\`mermaid\n${mermaid(plan, 'LR')}\`\`\``,
     `## Waves\n\nResources of one wave are applied together, after every earlier wave.\n\n${waves(plan)}`,
     `## Security posture\n\n${security(plan)}`,
     `## Cost\n\n${cost(plan)}`,

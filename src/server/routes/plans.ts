@@ -1,7 +1,7 @@
 /** Plans: made from an analysis or an inline AppModel for an environment; JSON, report, graph, diff. */
 import type { AppModel } from '../../model/app';
 import { NotFoundError } from '../../model/errors';
-import { mermaid, planGraph } from '../graph';
+import { mermaid, planGraph } from '../../plan/graph-view';
 import { findPlan } from '../operations';
 import { route, type Route } from '../route';
 import {

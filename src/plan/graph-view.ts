@@ -1,4 +1,7 @@
-/** A plan's dependency graph as JSON (nodes, edges, waves) or as a Mermaid flowchart. */
+/**
+ * A plan's dependency graph as JSON (nodes, edges, waves) or as a Mermaid flowchart: one
+ * rendering for the report, the CLI and the HTTP API.
+ */
 import type { DeploymentPlan } from '../model/plan';
 
 export interface PlanGraphView {
@@ -23,11 +26,14 @@ export function planGraph(plan: DeploymentPlan): PlanGraphView {
   };
 }
 
-/** A Mermaid `flowchart TD`: one box per node labelled with its id, arrows from dependency to dependent. */
-export function mermaid(plan: DeploymentPlan): string {
+/**
+ * A Mermaid flowchart (default direction `TD`): one box per node labelled with its id, arrows
+ * from dependency to dependent.
+ */
+export function mermaid(plan: DeploymentPlan, direction: 'TD' | 'LR' = 'TD'): string {
   const graph = planGraph(plan);
   const key = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
-  const lines = ['flowchart TD'];
+  const lines = [`flowchart ${direction}`];
   for (const n of graph.nodes) lines.push(`  ${key.get(n.id)}["${escape(n.id)}"]`);
   for (const e of graph.edges) {
     const from = key.get(e.from);
