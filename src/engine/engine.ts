@@ -24,7 +24,7 @@ import { classifyEngineError } from './errors';
 import { StepRecorder, type EventSink } from './events';
 import { StackLocks, type Release } from './lock';
 import { lockDirectory, readLocks, removeLock } from './locks-on-disk';
-import { syncSecrets, type MissingSecretPolicy } from './secrets';
+import { syncSecrets, type MissingSecretPolicy, type SecretSync } from './secrets';
 import {
   backendUrl,
   renderDirectory,
@@ -108,7 +108,7 @@ export class Engine {
         this.programFor(plan, env),
         'create-or-select',
       );
-      const secrets = await syncSecrets(stack, plan, options.missingSecrets ?? 'error', this.env());
+      const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
       const recorder = new StepRecorder(options.onEvent, secrets.values);
       const updatePlan = options.saveUpdatePlan ? this.newUpdatePlanPath(plan, env) : undefined;
       await this.call(plan.app, env.name, secrets.values, () =>
@@ -170,7 +170,7 @@ export class Engine {
         );
       }
       const stack = await this.open(project, env.name, this.programFor(plan, env), 'select');
-      const secrets = await syncSecrets(stack, plan, options.missingSecrets ?? 'error', this.env());
+      const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
       await this.call(project, env.name, secrets.values, () => stack.preview({}));
       return this.apply(plan, env, 'rollback', options);
     });
@@ -326,7 +326,7 @@ export class Engine {
       this.programFor(plan, env),
       'create-or-select',
     );
-    const secrets = await syncSecrets(stack, plan, options.missingSecrets ?? 'error', this.env());
+    const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
     const recorder = new StepRecorder(options.onEvent, secrets.values);
     const base = {
       project: plan.app,
@@ -446,6 +446,20 @@ export class Engine {
     mode: OpenMode,
   ): Promise<Stack> {
     return openStack(this.workspace().ws, project, environment, program, mode);
+  }
+
+  /** Makes sure every secret the plan reads has a value, classifying (and redacting) failures. */
+  private syncSecrets(
+    stack: Stack,
+    plan: DeploymentPlan,
+    policy: MissingSecretPolicy = 'error',
+  ): Promise<SecretSync> {
+    const fromEnv = Object.entries(this.env())
+      .filter(([k, v]) => k.startsWith('STACKPILOT_SECRET_') && v)
+      .map(([, v]) => v as string);
+    return this.call(plan.app, stack.name, fromEnv, () =>
+      syncSecrets(stack, plan, policy, this.env()),
+    );
   }
 
   /** Runs one Automation API call, classifying whatever it throws. */

@@ -3,7 +3,8 @@
  * inline program. The workspace directory lives in the state directory, so nothing the
  * engine writes (encryption salt, secret config) lands in the repository.
  */
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   LocalWorkspace,
@@ -34,6 +35,23 @@ function pulumiCommand(toolchain: Toolchain): Promise<PulumiCommand> {
   return command;
 }
 
+/**
+ * Writes the workspace's `Pulumi.yaml` once, atomically. Every stack of a project shares the
+ * folder, and letting the Automation API rewrite the file on each open races with a `pulumi`
+ * command of another stack reading it. The backend comes from PULUMI_BACKEND_URL, not the file.
+ */
+function ensureProjectFile(workDir: string, project: string): void {
+  const file = join(workDir, 'Pulumi.yaml');
+  if (existsSync(file)) return;
+  mkdirSync(workDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  writeFileSync(
+    tmp,
+    `name: ${project}\nruntime: nodejs\ndescription: stackpilot workspace of ${project}\n`,
+  );
+  renameSync(tmp, file);
+}
+
 /** How to open a stack: create it when missing, or only select an existing one. */
 export type OpenMode = 'create-or-select' | 'select';
 
@@ -46,7 +64,7 @@ export async function openStack(
   mode: OpenMode,
 ): Promise<Stack> {
   const workDir = join(ctx.workspacesDir, project);
-  mkdirSync(workDir, { recursive: true });
+  ensureProjectFile(workDir, project);
   const options = {
     workDir,
     pulumiCommand: await pulumiCommand(ctx.toolchain),
@@ -54,11 +72,6 @@ export async function openStack(
       PULUMI_BACKEND_URL: ctx.backendUrl,
       PULUMI_CONFIG_PASSPHRASE: ctx.passphrase,
     }),
-    projectSettings: {
-      name: project,
-      runtime: 'nodejs' as const,
-      backend: { url: ctx.backendUrl },
-    },
     secretsProvider: 'passphrase',
   };
   const args = { projectName: project, stackName: environment, program };

@@ -244,3 +244,27 @@ describe('engine approval binding on a new stack (real Pulumi engine)', function
     }
   });
 });
+
+describe('engine, several stacks of one project at once (real Pulumi engine)', function () {
+  this.timeout(300_000);
+
+  it('runs operations on different stacks in parallel without disturbing each other', async () => {
+    const t = tempEngine();
+    try {
+      const envs = await Promise.all(['dev', 'staging', 'prod'].map((name) => referencePlan(name)));
+      const results = await Promise.all(
+        envs.flatMap(({ plan, env }) => [
+          t.engine.preview(plan, env, { missingSecrets: 'placeholder' }),
+          t.engine.inspect(plan.app, env.name).then(() => undefined),
+        ]),
+      );
+      const previews = results.filter((r) => r !== undefined);
+      assert.deepEqual(
+        previews.map((p) => [p.environment, p.changes.create]),
+        envs.map(({ plan }) => [plan.environment, plan.nodes.length]),
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * leaves a stale lock that `recover` clears; a failing `up` rolls back to the last good plan.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, referencePlan, snapshotDir, tempEngine } from './support/engine';
@@ -31,8 +31,11 @@ describe('engine recovery (real Pulumi engine)', function () {
           reject(new Error(`child exited (${code}) before its first step`)),
         );
       });
+      // The provider plugins run in process groups of their own: note them before the kill.
+      const plugins = descendants(child.pid as number);
       process.kill(-(child.pid as number), 'SIGKILL'); // the whole group: node and the pulumi CLI
       await exited;
+      for (const pid of plugins) killQuietly(pid);
 
       const { plan, env } = await referencePlan('dev');
       const health = await t.engine.inspect(plan.app, 'dev');
@@ -98,3 +101,29 @@ describe('engine recovery (real Pulumi engine)', function () {
     }
   });
 });
+
+/** Every process below `pid`, from `ps`. */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const visit = (parent: number): void => {
+    for (const [p, pp] of rows) {
+      if (pp !== parent) continue;
+      found.push(p);
+      visit(p);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
