@@ -11,7 +11,7 @@ import type { OperationRunner } from './runner';
 /** The engine operations the server uses (the real `Engine` has them all). */
 export type EngineLike = Pick<
   Engine,
-  'preview' | 'up' | 'rollback' | 'history' | 'outputs' | 'inspect' | 'recover'
+  'preview' | 'up' | 'rollback' | 'history' | 'outputs' | 'inspect' | 'recover' | 'deployedPlan'
 >;
 
 /** The pure pipeline stages the server calls: analyze, plan and their renderings. */
@@ -19,7 +19,8 @@ export interface Pipeline {
   analyze(root: string): Promise<AppModel>;
   /** The environment `name`, resolved from the configured stacks directory. */
   loadEnvironment(name: string): Promise<Environment>;
-  plan(app: AppModel, env: Environment): Promise<DeploymentPlan>;
+  /** Plans `app` for `env`; `previous` is the plan the stack runs now (blue-green picks the other colour). */
+  plan(app: AppModel, env: Environment, previous?: DeploymentPlan): Promise<DeploymentPlan>;
   /** Markdown report of a plan. */
   report(plan: DeploymentPlan): string;
   /** Structured difference of two plans (JSON). */

@@ -27,7 +27,7 @@ export function libraryPipeline(stacksDir: string): Pipeline {
         );
       }
     },
-    plan: (app, env) => planDeployment(app, env),
+    plan: (app, env, previous) => planDeployment(app, env, previous ? { previous } : {}),
     report: (plan) => renderReport(plan),
     diff: (a, b) => diffPlans(a, b),
     formatDiff: (diff) => formatPlanDiff(diff as Parameters<typeof formatPlanDiff>[0]),

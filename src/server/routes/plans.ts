@@ -34,7 +34,11 @@ export const planRoutes: Route[] = [
         app = body.app as AppModel;
       }
       const env = await deps.pipeline.loadEnvironment(body.environment);
-      const plan = await deps.pipeline.plan(app, env);
+      const plan = await deps.pipeline.plan(
+        app,
+        env,
+        await deps.engine.deployedPlan(app.name, env.name),
+      );
       const record = deps.store.plans.put(plan, principal?.name ?? 'anonymous', body.analysisId);
       return {
         status: 201,

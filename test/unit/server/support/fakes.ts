@@ -99,6 +99,10 @@ export class FakeEngine implements EngineLike {
     return {};
   }
 
+  async deployedPlan(): Promise<DeploymentPlan | undefined> {
+    return undefined;
+  }
+
   async inspect(project: string, environment: string) {
     return { project, environment, exists: false, locks: [], pendingOperations: [] };
   }
