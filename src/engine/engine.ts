@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { OutputMap, PulumiFn, Stack, UpdateSummary } from '@pulumi/pulumi/automation';
 import type { Environment } from '../model/environment';
-import { ConflictError, EngineError, NotFoundError } from '../model/errors';
+import { ConflictError, EngineError, InputError, NotFoundError } from '../model/errors';
 import type {
   HistoryEntry,
   PreviewResult,
@@ -176,12 +176,17 @@ export class Engine {
     });
   }
 
-  /** Reads the live state back into the stack. */
+  /** Reads the live cluster's state back into the stack (cluster targets only). */
   async refresh(
     project: string,
     env: Environment,
     options: DeployOptions = {},
   ): Promise<{ changes: Record<string, number>; steps: Step[] }> {
+    if (env.target.kind === 'render') {
+      throw new InputError(
+        `environment ${env.name} renders YAML to a directory: there is no live cluster to refresh from`,
+      );
+    }
     return this.exclusive(project, env.name, async () => {
       const stack = await this.open(
         project,

@@ -78,5 +78,9 @@ function diagnosticLines(text: string): string[] {
     .map((l) => l.trim())
     .filter((l) => /^error:/i.test(l) || /^\s*(kubernetes|random|pulumi):.*error/i.test(l))
     .map((l) => l.replace(/^error:\s*/i, ''));
-  return [...new Set(lines)].slice(0, 20);
+  // The engine's own summary lines ("update failed") say less than the resource errors.
+  const generic = (l: string) =>
+    /^update failed$|\*\*failed\*\*|running error: update failed/.test(l);
+  const specific = lines.filter((l) => !generic(l));
+  return [...new Set(specific.length ? specific : lines)].slice(0, 20);
 }

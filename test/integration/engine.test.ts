@@ -268,3 +268,28 @@ describe('engine, several stacks of one project at once (real Pulumi engine)', f
     }
   });
 });
+
+describe('engine refresh and destroy (real Pulumi engine)', function () {
+  this.timeout(300_000);
+
+  it('refuses to refresh a render target (no live cluster), and destroy removes every rendered object', async () => {
+    const t = tempEngine();
+    try {
+      const { plan, env } = await referencePlan('dev');
+      assert.equal(
+        (await t.engine.up(plan, env, { missingSecrets: 'placeholder' })).status,
+        'succeeded',
+      );
+      const manifests = join(t.stateDir, 'rendered', 'dev', '1-manifest');
+      assert.ok(readdirSync(manifests).length > 0);
+
+      await assert.rejects(t.engine.refresh(plan.app, env), /no live cluster to refresh from/);
+      const destroyed = await t.engine.destroy(plan.app, env);
+      assert.equal(destroyed.changes.delete, plan.nodes.length);
+      assert.deepEqual(existsSync(manifests) ? readdirSync(manifests) : [], []);
+      assert.deepEqual(await t.engine.outputs(plan.app, 'dev'), {});
+    } finally {
+      t.cleanup();
+    }
+  });
+});
