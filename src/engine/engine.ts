@@ -187,17 +187,9 @@ export class Engine {
         `environment ${env.name} renders YAML to a directory: there is no live cluster to refresh from`,
       );
     }
-    return this.exclusive(project, env.name, async () => {
-      const stack = await this.open(
-        project,
-        env.name,
-        await this.deployedProgram(project, env),
-        'select',
-      );
-      const recorder = new StepRecorder(options.onEvent, []);
-      await this.call(project, env.name, [], () => stack.refresh({ onEvent: recorder.onEvent }));
-      return { changes: recorder.changes(), steps: recorder.steps() };
-    });
+    return this.onDeployedStack(project, env, options, (stack, onEvent) =>
+      stack.refresh({ onEvent }),
+    );
   }
 
   /** Deletes every resource of the stack; the stack and its history stay. */
@@ -205,6 +197,18 @@ export class Engine {
     project: string,
     env: Environment,
     options: DeployOptions = {},
+  ): Promise<{ changes: Record<string, number>; steps: Step[] }> {
+    return this.onDeployedStack(project, env, options, (stack, onEvent) =>
+      stack.destroy({ onEvent }),
+    );
+  }
+
+  /** Runs a whole-stack operation (refresh, destroy) with the deployed plan's program. */
+  private async onDeployedStack(
+    project: string,
+    env: Environment,
+    options: DeployOptions,
+    run: (stack: Stack, onEvent: StepRecorder['onEvent']) => Promise<unknown>,
   ): Promise<{ changes: Record<string, number>; steps: Step[] }> {
     return this.exclusive(project, env.name, async () => {
       const stack = await this.open(
@@ -214,7 +218,7 @@ export class Engine {
         'select',
       );
       const recorder = new StepRecorder(options.onEvent, []);
-      await this.call(project, env.name, [], () => stack.destroy({ onEvent: recorder.onEvent }));
+      await this.call(project, env.name, [], () => run(stack, recorder.onEvent));
       return { changes: recorder.changes(), steps: recorder.steps() };
     });
   }
