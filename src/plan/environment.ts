@@ -41,8 +41,8 @@ interface Preset {
 
 /**
  * Per-kind defaults: dev is small, single-replica, ungated and rendered to a directory;
- * staging is medium with 2 replicas; prod is large, 3+ replicas autoscaled to 10, spread
- * across nodes, gated by an approval and rolled back automatically.
+ * staging is medium with 2 replicas spread across nodes; prod is large, 3+ replicas
+ * autoscaled to 10, spread across nodes, gated by an approval and rolled back automatically.
  */
 const PRESETS: Record<EnvironmentKind, Preset> = {
   dev: {
@@ -65,7 +65,9 @@ const PRESETS: Record<EnvironmentKind, Preset> = {
     tls: { enabled: true, issuer: 'letsencrypt-staging' },
     approval: false,
     autoRollback: true,
-    spread: false,
+    // Two replicas on one node are one node failure from an outage; staging should show the
+    // placement prod gets.
+    spread: true,
     serviceMonitor: false,
     backup: { schedule: '0 */6 * * *', retentionDays: 7 },
   },

@@ -39,11 +39,11 @@ describe('plan/environment defaults', () => {
     );
   });
 
-  it('makes staging medium with two replicas', () => {
+  it('makes staging medium with two replicas spread across nodes', () => {
     const s = resolveEnvironment('staging', {});
     assert.deepEqual(
-      [s.tier, s.replicas, s.autoscaling.enabled, s.approval.required, s.tls.enabled],
-      ['medium', 2, false, false, true],
+      [s.tier, s.replicas, s.autoscaling.enabled, s.spread, s.approval.required, s.tls.enabled],
+      ['medium', 2, false, true, false, true],
     );
   });
 
@@ -103,6 +103,7 @@ describe('plan/environment loading', () => {
     );
     assert.equal(dev!.replicas, 1);
     assert.equal(staging!.replicas, 2);
+    assert.equal(staging!.spread, true);
     assert.equal(prod!.rollout, 'blue-green');
     assert.equal(prod!.approval.required, true);
   });
