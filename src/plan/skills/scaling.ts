@@ -1,13 +1,14 @@
 /**
  * scaling: requests and limits per tier and component kind (chatbots get more memory),
- * replicas or a HorizontalPodAutoscaler (then no fixed replica count), a
- * PodDisruptionBudget for every long-running workload, and topology spread when the
- * environment asks for it.
+ * ephemeral storage sized from the pod's scratch volumes, replicas or a
+ * HorizontalPodAutoscaler (then no fixed replica count), a PodDisruptionBudget for every
+ * long-running workload, and topology spread when the environment asks for it.
  */
 import type { Component } from '../../model/app';
 import type { Environment, Tier } from '../../model/environment';
 import type { NodeOf, Resources } from '../../model/plan';
 import { decision, type ComponentFacts, type Skill, type SkillContribution } from '../skill';
+import { EPHEMERAL_REQUEST_SHARE, ephemeralStorage } from './ephemeral-storage';
 import {
   factsOf,
   formatCpu,
@@ -39,7 +40,10 @@ const BASE: Record<Component['kind'], [number, number, number, number]> = {
 /** Tier multipliers on the medium numbers. */
 export const TIER_FACTOR: Record<Tier, number> = { small: 0.5, medium: 1, large: 2 };
 
-/** Requests and limits of a component in an environment, with per-component overrides applied. */
+/**
+ * CPU and memory requests and limits of a component in an environment, with per-component
+ * overrides applied; ephemeral storage is added from the pod's volumes (see `ephemeralStorage`).
+ */
 export function resourcesFor(c: Component, env: Environment): Resources {
   const o = env.components[c.name];
   const f = TIER_FACTOR[o?.tier ?? env.tier];
@@ -76,7 +80,7 @@ export function replicaPolicy(
 
 export const scalingSkill: Skill = {
   id: ID,
-  needs: ['data-services', 'rollout'],
+  needs: ['data-services', 'rollout', 'security'],
   description:
     'Requests/limits per tier and kind, replicas or autoscaling, disruption budgets and spread.',
   run(input) {
@@ -85,7 +89,18 @@ export const scalingSkill: Skill = {
       nodes: Array<NodeOf<'autoscaler'> | NodeOf<'disruption-budget'>>;
     } = { facts: {}, nodes: [], decisions: [], warnings: [] };
     for (const c of inClusterComponents(app, env)) {
-      const resources = resourcesFor(c, env);
+      const tier = env.components[c.name]?.tier ?? env.tier;
+      const written = factsOf(input, c.name);
+      const disk = ephemeralStorage(
+        (written.scratchVolumes ?? []).map((s) => s.volume),
+        tier,
+        written.securityContext?.readOnlyRootFilesystem ?? true,
+      );
+      const cpuMemory = resourcesFor(c, env);
+      const resources: Resources = {
+        requests: { ...cpuMemory.requests, 'ephemeral-storage': disk.request },
+        limits: { ...cpuMemory.limits, 'ephemeral-storage': disk.limit },
+      };
       const facts: Partial<ComponentFacts> = { resources, autoscaled: false, topologySpread: [] };
       out.decisions.push(
         decision(
@@ -93,8 +108,16 @@ export const scalingSkill: Skill = {
           c.name,
           'resources',
           `requests ${resources.requests.cpu} CPU / ${resources.requests.memory}, limits ${resources.limits.cpu} CPU / ${resources.limits.memory}`,
-          `${env.components[c.name]?.tier ?? env.tier} tier for a ${c.kind}${c.kind === 'chatbot' ? ' (more memory: conversations and streamed responses are held in memory)' : ''}${env.components[c.name]?.cpu || env.components[c.name]?.memory ? ', with the stack override' : ''}; requests drive scheduling and the cost estimate, limits stop one pod from starving its node`,
+          `${tier} tier for a ${c.kind}${c.kind === 'chatbot' ? ' (more memory: conversations and streamed responses are held in memory)' : ''}${env.components[c.name]?.cpu || env.components[c.name]?.memory ? ', with the stack override' : ''}; requests drive scheduling and the cost estimate, limits stop one pod from starving its node`,
           ['no limits', 'guaranteed QoS (limits = requests)'],
+        ),
+        decision(
+          ID,
+          c.name,
+          'ephemeral storage',
+          `request ${disk.request}, limit ${disk.limit}`,
+          `the limit is all the node disk the pod may write: its emptyDir scratch space plus its logs${written.securityContext?.readOnlyRootFilesystem === false ? ' plus a writable root filesystem' : ' (the root filesystem is read-only)'}, so a leak evicts this pod instead of filling the node; the ${tier} tier requests ${EPHEMERAL_REQUEST_SHARE[tier] * 100}% of it`,
+          ['no ephemeral-storage limit (a full disk evicts pods of every component)'],
         ),
       );
       if (!isDataComponent(c) && c.kind === 'job') {
