@@ -5,7 +5,7 @@
  */
 import type { Component } from '../../model/app';
 import type { Environment } from '../../model/environment';
-import type { NetworkRule, NodeOf, RecoveryPlan } from '../../model/plan';
+import type { NetworkRule, NodeOf, PodVolume, RecoveryPlan } from '../../model/plan';
 import { decision, type Skill, type SkillContribution } from '../skill';
 import {
   dataComponents,
@@ -19,24 +19,52 @@ import {
   serviceHost,
 } from './common';
 import { dataServiceImage, dataSpec } from './data-catalog';
+import { ephemeralStorage } from './ephemeral-storage';
 
 const ID = 'backup';
 
 /** The backup claim holds several dumps: twice the data claim. */
 const BACKUP_CLAIM_FACTOR = 2;
 
+/** Scratch space of a backup pod: the dump goes to its claim, /tmp only holds tool temp files. */
+const BACKUP_TMP: PodVolume = { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } };
+
+/** The interval of a simple cron schedule in seconds, or `undefined` when it is not a plain repeat. */
+export function scheduleSeconds(schedule: string): number | undefined {
+  const [min, hour, dom, mon, dow] = schedule.trim().split(/\s+/);
+  if (dom !== '*' || mon !== '*' || dow !== '*') return undefined;
+  if (/^\d+$/.test(min ?? '') && hour === '*') return 3600;
+  const everyH = /^\*\/(\d+)$/.exec(hour ?? '');
+  if (/^\d+$/.test(min ?? '') && everyH) return Number(everyH[1]) * 3600;
+  const everyM = /^\*\/(\d+)$/.exec(min ?? '');
+  if (everyM && hour === '*') return Number(everyM[1]) * 60;
+  if (/^\d+$/.test(min ?? '') && /^\d+$/.test(hour ?? '')) return 24 * 3600;
+  return undefined;
+}
+
 /** The interval of a simple cron schedule in words, for the RPO. */
 export function scheduleInterval(schedule: string): string {
-  const [min, hour, dom, mon, dow] = schedule.trim().split(/\s+/);
-  if (dom === '*' && mon === '*' && dow === '*') {
-    if (/^\d+$/.test(min ?? '') && hour === '*') return '1 hour';
-    const everyH = /^\*\/(\d+)$/.exec(hour ?? '');
-    if (/^\d+$/.test(min ?? '') && everyH) return `${everyH[1]} hours`;
-    const everyM = /^\*\/(\d+)$/.exec(min ?? '');
-    if (everyM && hour === '*') return `${everyM[1]} minutes`;
-    if (/^\d+$/.test(min ?? '') && /^\d+$/.test(hour ?? '')) return '24 hours';
-  }
-  return `one interval of "${schedule}"`;
+  const seconds = scheduleSeconds(schedule);
+  if (seconds === undefined) return `one interval of "${schedule}"`;
+  if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;
+  return `${seconds / 60} minutes`;
+}
+
+/** The latest a missed backup may still start: one hour after its scheduled time. */
+export const MAX_STARTING_DEADLINE_SECONDS = 3600;
+
+/**
+ * How late a missed backup may still start (`startingDeadlineSeconds`): half its interval, at
+ * most an hour, and an hour for schedules that are not a plain repeat. A run missed by more
+ * (controller down, cluster upgrade) is skipped and the next scheduled one takes over, so a
+ * dump never starts at a random time after an outage, and the CronJob controller, which gives
+ * up on a CronJob with more than 100 missed runs and no deadline, keeps scheduling it.
+ */
+export function startingDeadlineSeconds(schedule: string): number {
+  const interval = scheduleSeconds(schedule);
+  return interval === undefined
+    ? MAX_STARTING_DEADLINE_SECONDS
+    : Math.max(10, Math.min(MAX_STARTING_DEADLINE_SECONDS, Math.floor(interval / 2)));
 }
 
 function backupJob(
@@ -53,6 +81,7 @@ function backupJob(
   const tier = env.components[d.name]?.tier ?? env.tier;
   const storage = formatMemory(parseMemory(spec.storage[tier]) * BACKUP_CLAIM_FACTOR);
   const port = spec.backup.port;
+  const disk = ephemeralStorage([BACKUP_TMP], tier, true);
   const rule = (peer: string): NetworkRule => ({
     peers: [{ pods: selectorLabels(app, env, peer) }],
     ports: [{ port, protocol: 'TCP' }],
@@ -83,6 +112,7 @@ function backupJob(
         spec: {
           schedule: env.backup.schedule,
           concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: startingDeadlineSeconds(env.backup.schedule),
           successfulJobsHistoryLimit: 3,
           failedJobsHistoryLimit: 3,
           job: {
@@ -110,8 +140,8 @@ function backupJob(
                     },
                   ].sort((a, b) => (a.name < b.name ? -1 : 1)),
                   resources: {
-                    requests: { cpu: '50m', memory: '128Mi' },
-                    limits: { cpu: '500m', memory: '256Mi' },
+                    requests: { cpu: '50m', memory: '128Mi', 'ephemeral-storage': disk.request },
+                    limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': disk.limit },
                   },
                   probes: {},
                   securityContext: restrictedContainerSecurityContext(true),
@@ -122,10 +152,7 @@ function backupJob(
                 },
               ],
               initContainers: [],
-              volumes: [
-                { name: 'backup', claim: { claimName: name } },
-                { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-              ],
+              volumes: [{ name: 'backup', claim: { claimName: name } }, BACKUP_TMP],
               topologySpread: [],
               terminationGracePeriodSeconds: 30,
               restartPolicy: 'Never',
@@ -194,6 +221,14 @@ export const backupSkill: Skill = {
           `${method}, "${env.backup.schedule}", kept ${env.backup.retentionDays} days on claim ${d.name}-backup`,
           `${d.name} keeps state in the cluster; a dump every ${interval} bounds what a lost claim costs, and ${env.name} keeps ${env.backup.retentionDays} days of them`,
           ['volume snapshots (needs a CSI snapshot class)', 'no backup'],
+        ),
+        decision(
+          ID,
+          d.name,
+          'missed backups',
+          `start at most ${startingDeadlineSeconds(env.backup.schedule)}s late (startingDeadlineSeconds), else skip to the next run`,
+          `a run missed while the CronJob controller was down starts only within ${scheduleSeconds(env.backup.schedule) === undefined ? 'an hour' : `half its interval of ${interval}, at most an hour`}; a later one would dump at an arbitrary time and crowd the next run, and without any deadline the controller stops scheduling a CronJob after 100 missed runs`,
+          ['no deadline (start whenever the controller catches up)'],
         ),
       );
       runbook.push(`Restore ${d.name}: ${dataSpec(dataEngine(d)!, d).backup.restore}.`);

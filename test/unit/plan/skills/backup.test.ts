@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { scheduleInterval } from '../../../../src/plan/skills/backup';
+import { scheduleInterval, startingDeadlineSeconds } from '../../../../src/plan/skills/backup';
 import { node, planFor } from '../support/plan';
 import { postgresApp } from '../support/reference-app';
 
@@ -34,6 +34,12 @@ describe('skill backup', () => {
       { name: 'PGPASSWORD', secret: { name: 'db', key: 'POSTGRES_PASSWORD' } },
     );
     assert.equal(cron.spec.concurrencyPolicy, 'Forbid');
+    // Every 6 hours: a missed run may start up to an hour late, then the next one takes over.
+    assert.equal(cron.spec.startingDeadlineSeconds, 3600);
+    assert.deepEqual(c.resources, {
+      requests: { cpu: '50m', memory: '128Mi', 'ephemeral-storage': '192Mi' },
+      limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '384Mi' },
+    });
     assert.deepEqual(node(plan, 'volume/db-backup', 'volume').spec, {
       storage: '20Gi',
       accessModes: ['ReadWriteOnce'],
@@ -56,6 +62,15 @@ describe('skill backup', () => {
     const plan = await planFor('dev');
     assert.ok(plan.recovery.runbook.some((s) => s.startsWith('Restore neon:')));
     assert.ok(plan.recovery.runbook.some((s) => s.includes('Pulumi state')));
+  });
+
+  it('lets a missed run start within half its interval, at most an hour', () => {
+    assert.deepEqual(
+      ['0 * * * *', '0 */6 * * *', '30 2 * * *', '*/15 * * * *', '0 0 * * 0'].map(
+        startingDeadlineSeconds,
+      ),
+      [1800, 3600, 3600, 450, 3600],
+    );
   });
 
   it('describes cron intervals in words', () => {
