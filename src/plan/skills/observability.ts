@@ -1,8 +1,9 @@
 /**
  * observability: probes, metrics and logs. Liveness, readiness and startup probes on the
  * real paths and ports the analysis found (HTTP where a path is known, TCP or exec
- * otherwise), readiness always distinct from liveness; Prometheus scrape annotations and,
- * when the environment asks, ServiceMonitors; structured JSON logs.
+ * otherwise), liveness never probing what readiness probes, and readiness only where a
+ * Service routes traffic; Prometheus scrape annotations and, when the environment asks,
+ * ServiceMonitors; structured JSON logs.
  */
 import type { Component } from '../../model/app';
 import type { NodeOf, Probe } from '../../model/plan';
@@ -43,8 +44,53 @@ function probe(
 }
 
 /**
+ * Liveness, readiness and startup of a server whose port is known, given how a path is
+ * probed. Liveness restarts a wedged process and readiness takes a busy or not-yet-ready pod
+ * out of the Service, so they probe different things: the health path for readiness and the
+ * port (TCP) for liveness, or, when the app has its own readiness path, the health path for
+ * liveness and the readiness path for readiness. Startup holds liveness off during a cold
+ * start, so it probes what liveness probes. Without any path, readiness on TCP is all that is
+ * known, and a TCP liveness probe would only repeat it.
+ */
+function serverProbes(
+  c: Component,
+  get: (path: string) => ProbeHandler,
+  t: { timeout: number; slow: boolean },
+): { probes: Probes; why: string } {
+  const port = primaryPort(c)!;
+  const tcp: ProbeHandler = { tcp: { port } };
+  const own = c.readinessPath !== undefined && c.readinessPath !== c.healthPath;
+  const readyPath = c.readinessPath ?? c.healthPath ?? (c.kind === 'frontend' ? '/' : undefined);
+  const live: ProbeHandler | undefined =
+    own && c.healthPath ? get(c.healthPath) : readyPath ? tcp : undefined;
+  const ready: ProbeHandler = readyPath ? get(readyPath) : tcp;
+  const timings = { timeoutSeconds: t.timeout };
+  return {
+    probes: {
+      // Liveness is slow to fire, so a busy pod is not killed.
+      ...(live
+        ? { liveness: probe(live, { ...timings, periodSeconds: 10, failureThreshold: 3 }) }
+        : {}),
+      // Readiness takes a pod out of the Service quickly and puts it back when it recovers.
+      readiness: probe(ready, { ...timings, periodSeconds: 5, failureThreshold: 2 }),
+      // Startup gives a cold start (imports, model clients, migrations check) time before liveness counts.
+      startup: probe(live ?? tcp, {
+        ...timings,
+        periodSeconds: 5,
+        failureThreshold: t.slow ? 60 : 30,
+      }),
+    },
+    why: !readyPath
+      ? `no health path found: readiness and startup on TCP port ${port}, and no liveness probe, because a TCP liveness probe would repeat readiness and restart pods readiness already takes out of the Service`
+      : own && c.healthPath
+        ? `the app has its own liveness path ${c.healthPath} and readiness path ${c.readinessPath}: liveness and startup probe the first, readiness the second, with a shorter period and lower threshold`
+        : `readiness on ${readyPath}${c.healthPath ? ' (the health path from the analysis)' : ''}; liveness and startup only check that port ${port} accepts connections, so a pod that is busy or whose dependencies are down leaves the Service without being restarted`,
+  };
+}
+
+/**
  * Django answers only the hosts in ALLOWED_HOSTS, and the kubelet's HTTP probes send the
- * pod IP as Host: the probes make the request from inside the pod with Host: localhost.
+ * pod IP as Host: paths are requested from inside the pod with Host: localhost.
  */
 function djangoProbes(c: Component): { probes: Probes; why: string } {
   const port = primaryPort(c)!;
@@ -57,15 +103,13 @@ function djangoProbes(c: Component): { probes: Probes; why: string } {
       ],
     },
   });
-  const live = c.healthPath ? get(c.healthPath) : { tcp: { port } };
-  const ready = c.readinessPath ? get(c.readinessPath) : live;
+  const { probes, why } = serverProbes(c, get, { timeout: 5, slow: false });
   return {
-    probes: {
-      liveness: probe(live, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
-      readiness: probe(ready, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 2 }),
-      startup: probe(live, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 30 }),
-    },
-    why: `Django rejects the pod IP the kubelet sends as Host, so ${c.healthPath ?? 'the port'} is checked from inside the pod with Host: localhost; readiness with a shorter period and lower threshold`,
+    probes,
+    why:
+      c.healthPath || c.readinessPath
+        ? `${why}; Django rejects the pod IP the kubelet sends as Host, so paths are requested from inside the pod with Host: localhost`
+        : why,
   };
 }
 
@@ -73,34 +117,15 @@ function djangoProbes(c: Component): { probes: Probes; why: string } {
 function httpProbes(c: Component): { probes: Probes; why: string } {
   if (frameworkOf(c) === 'django') return djangoProbes(c);
   const slow = c.kind === 'chatbot' || c.features.streaming === true;
-  const timeout = slow ? 5 : 2;
-  const live: ProbeHandler = c.healthPath
-    ? { http: { path: c.healthPath, port: primaryPort(c)! } }
-    : { tcp: { port: primaryPort(c)! } };
-  const readyPath = c.readinessPath ?? c.healthPath ?? (c.kind === 'frontend' ? '/' : undefined);
-  const ready: ProbeHandler = readyPath
-    ? { http: { path: readyPath, port: primaryPort(c)! } }
-    : { tcp: { port: primaryPort(c)! } };
-  return {
-    probes: {
-      // Liveness only restarts a wedged process: slow to fire, so a busy pod is not killed.
-      liveness: probe(live, { periodSeconds: 10, timeoutSeconds: timeout, failureThreshold: 3 }),
-      // Readiness takes a pod out of the Service quickly and puts it back when it recovers.
-      readiness: probe(ready, { periodSeconds: 5, timeoutSeconds: timeout, failureThreshold: 2 }),
-      // Startup gives a cold start (imports, model clients, migrations check) time before liveness counts.
-      startup: probe(live, {
-        periodSeconds: 5,
-        timeoutSeconds: timeout,
-        failureThreshold: slow ? 60 : 30,
-      }),
-    },
-    why: c.healthPath
-      ? `health path ${c.healthPath} from the analysis for liveness and startup; readiness on ${readyPath}${c.readinessPath ? ' (its own path)' : ' with a shorter period and lower threshold'}`
-      : `no health path found: TCP on port ${primaryPort(c)} for liveness and startup; readiness ${readyPath ? `on ${readyPath}` : 'on TCP'} with a shorter period and lower threshold`,
-  };
+  const port = primaryPort(c)!;
+  return serverProbes(c, (path) => ({ http: { path, port } }), { timeout: slow ? 5 : 2, slow });
 }
 
-/** Exec probes for a process without a port (queue workers). */
+/**
+ * Probes of a process without a port (queue workers, schedulers): liveness and startup only.
+ * No Service routes to it, so readiness would gate nothing; the startup probe still holds a
+ * rolling update until the new pod's check has passed once.
+ */
 function workerProbes(c: Component): { probes: Probes; why: string } {
   const celeryApp =
     c.startCommand?.match(/(?:-A|--app)[ =](\S+)/)?.[1] ??
@@ -116,7 +141,7 @@ function workerProbes(c: Component): { probes: Probes; why: string } {
       `${run}celery -A ${celeryApp ?? 'app'} inspect ping -d "celery@$HOSTNAME" --timeout 10`,
     ];
     why =
-      'celery inspect ping asks this worker itself over the broker: it fails when the worker or its broker connection is wedged';
+      'celery inspect ping asks this worker itself over the broker: it fails when the worker or its broker connection is wedged, which a restart fixes';
   } else if (c.language === 'python') {
     live = ['python', '-c', 'import os; os.kill(1, 0)'];
     why = 'no health command known: checks only that the main process is alive';
@@ -130,16 +155,12 @@ function workerProbes(c: Component): { probes: Probes; why: string } {
         { exec: { command: live } },
         { periodSeconds: 60, timeoutSeconds: 20, failureThreshold: 3 },
       ),
-      readiness: probe(
-        { exec: { command: live } },
-        { periodSeconds: 30, timeoutSeconds: 20, failureThreshold: 1 },
-      ),
       startup: probe(
         { exec: { command: live } },
         { periodSeconds: 10, timeoutSeconds: 20, failureThreshold: 30 },
       ),
     },
-    why: `${why}; readiness runs more often with a threshold of 1`,
+    why: `${why}; no readiness probe: no Service routes to ${c.name}, so it would gate nothing, and the startup probe already holds a rollout until the new pod passes`,
   };
 }
 
@@ -176,6 +197,28 @@ function dataProbes(c: Component): { probes: Probes; why: string } {
   };
 }
 
+/** What each probe checks, e.g. `liveness TCP :8000; readiness GET /health; startup TCP :8000`. */
+function describeProbes(probes: Probes): string {
+  const what = (p: Probe): string => {
+    const h = p.handler;
+    if ('http' in h) return `GET ${h.http.path}`;
+    if ('tcp' in h) return `TCP :${h.tcp.port}`;
+    // The in-pod request of djangoProbes.
+    const inPod = /u\.Request\('http:\/\/127\.0\.0\.1:\d+([^']*)'/.exec(h.exec.command.join(' '));
+    if (inPod) return `exec GET ${inPod[1]} (Host: localhost)`;
+    const cmd = h.exec.command[0] === 'sh' ? h.exec.command.slice(2) : h.exec.command;
+    const text = cmd.join(' ');
+    return `exec ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
+  };
+  const kinds = ['liveness', 'readiness', 'startup'] as const;
+  return (
+    kinds
+      .filter((k) => probes[k] !== undefined)
+      .map((k) => `${k} ${what(probes[k]!)}`)
+      .join('; ') || 'none'
+  );
+}
+
 export const observabilitySkill: Skill = {
   id: ID,
   needs: ['containerize', 'data-services'],
@@ -193,6 +236,10 @@ export const observabilitySkill: Skill = {
           : servesHttp(c)
             ? httpProbes(c)
             : workerProbes(c);
+      if (servesHttp(c) && !probes.liveness)
+        out.warnings.push(
+          `${c.name}: no health path found, so it is probed on TCP only and has no liveness probe; serve one (e.g. GET /healthz) for the planner to probe`,
+        );
       const metrics = metricsEndpoint(c);
       const podAnnotations: Record<string, string> = metrics
         ? {
@@ -211,7 +258,7 @@ export const observabilitySkill: Skill = {
           ].filter((e) => !declared.has(e.name));
       out.facts[c.name] = { probes, podAnnotations, logEnv: sortEnv(logEnv) };
       out.decisions.push(
-        decision(ID, c.name, 'probes', Object.keys(probes).sort().join(', ') || 'none', why, [
+        decision(ID, c.name, 'probes', describeProbes(probes), why, [
           'no probes',
           'identical liveness and readiness',
         ]),

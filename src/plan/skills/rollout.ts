@@ -112,7 +112,7 @@ export const rolloutSkill: Skill = {
             c.name,
             'update strategy',
             'rolling, maxSurge 25%, maxUnavailable 0',
-            `new pods must pass readiness${minReady ? ` for ${minReady}s` : ''} before an old one goes, so capacity never drops; the grace period of ${facts.terminationGracePeriodSeconds}s lets in-flight ${c.kind === 'worker' ? 'tasks' : 'requests'} finish`,
+            `new pods must ${servesHttp(c) || isDataComponent(c) ? 'pass readiness' : 'pass their startup check'}${minReady ? ` and stay ready for ${minReady}s` : ''} before an old one goes, so capacity never drops; the grace period of ${facts.terminationGracePeriodSeconds}s lets in-flight ${c.kind === 'worker' ? 'tasks' : 'requests'} finish`,
             ['recreate', 'maxUnavailable 25%'],
           ),
         );
