@@ -97,11 +97,14 @@ export const DATA_CATALOG: Record<DataEngine, DataServiceSpec> = {
     configEnv: { RABBITMQ_DEFAULT_USER: 'app' },
     dataMountPath: '/var/lib/rabbitmq',
     storage: { small: '1Gi', medium: '5Gi', large: '10Gi' },
+    // Since 3.9 the image's entrypoint only execs the server: RabbitMQ writes its Erlang cookie
+    // to $HOME and its database, plugin expansion and pid file under the mnesia base, both in
+    // /var/lib/rabbitmq (the claim); the image's conf.d sets log.console, so no log file is
+    // written. /etc/rabbitmq holds the image's enabled_plugins (management, prometheus) and
+    // conf.d, read at start and written only by `rabbitmq-plugins enable`: it stays the
+    // image's, as an emptyDir there would hide both.
     scratchPaths: ['/tmp'],
-    readOnlyRoot: {
-      reason:
-        "the image's entrypoint writes its generated config under /etc/rabbitmq at start, so the root filesystem stays writable; every other restriction applies",
-    },
+    readOnlyRoot: true,
     probes: {
       liveness: { exec: { command: ['rabbitmq-diagnostics', '-q', 'ping'] } },
       readiness: { exec: { command: ['rabbitmq-diagnostics', '-q', 'check_port_connectivity'] } },

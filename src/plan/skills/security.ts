@@ -136,7 +136,7 @@ export const securitySkill: Skill = {
           'security context',
           `uid/gid ${RUN_AS_ID}, no privilege escalation, drop ALL capabilities, seccomp RuntimeDefault, ${readOnly === true ? 'read-only root filesystem' : 'writable root filesystem'}`,
           readOnly === true
-            ? `meets the restricted standard; writable emptyDir mounts at ${volumes.map((v) => v.mountPath).join(', ')} give the process the scratch space it needs`
+            ? `meets the restricted standard; writable emptyDir mounts at ${volumes.map((v) => v.mountPath).join(', ')} give the process the scratch space it needs${engine ? `, and its data goes to its claim at ${DATA_CATALOG[engine].dataMountPath}${engine === 'rabbitmq' ? " (so do the Erlang cookie, HOME being that directory, and the node's runtime files; /etc/rabbitmq keeps the image's plugins and config, read-only)" : ''}` : ''}`
             : `meets the restricted standard; ${readOnly.reason}`,
           ['run as the image user', 'writable root filesystem'],
         ),

@@ -39,4 +39,21 @@ describe('skill security', () => {
     ]);
     assert.deepEqual(web.securityContext.fsGroup, 10001);
   });
+
+  it('runs RabbitMQ read-only too: its home and data on the claim, /tmp as scratch', async () => {
+    const plan = await planFor('staging');
+    const t = node(plan, 'workload/rabbitmq', 'workload').spec.template;
+    assert.equal(t.containers[0]!.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(t.containers[0]!.volumeMounts, [
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'data', mountPath: '/var/lib/rabbitmq' },
+    ]);
+    // /etc/rabbitmq keeps the image's enabled plugins and conf.d: no emptyDir hides them.
+    assert.deepEqual(t.volumes, [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }]);
+    const why = plan.decisions.find(
+      (d) => d.skill === 'security' && d.subject === 'rabbitmq' && d.topic === 'security context',
+    )!;
+    assert.match(why.choice, /read-only root filesystem/);
+    assert.match(why.reason, /Erlang cookie/);
+  });
 });
