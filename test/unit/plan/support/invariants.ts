@@ -1,7 +1,8 @@
 /**
  * Invariants every plan must satisfy, checked from the plan's own content (not from the
- * planner's helpers): network allows per dependency edge, resources, probes and security
- * contexts, waves and dependencies, secrets kept out of ConfigMaps. Each check throws an
+ * planner's helpers): network allows per dependency edge, resources (ephemeral storage
+ * included), probes and security contexts, backup deadlines, topology spread, waves and
+ * dependencies, secrets kept out of ConfigMaps. Each check throws an
  * AssertionError naming the plan, node and rule.
  */
 import { strict as assert } from 'node:assert';
@@ -31,10 +32,26 @@ function templates(n: PlanNode): PodTemplate[] {
   return [];
 }
 
+/** A probe's handler as text, so that two probes of the same thing compare equal whatever their timings. */
+function handlerOf(p: { handler: unknown } | undefined): string | undefined {
+  return p ? JSON.stringify(p.handler) : undefined;
+}
+
+/** MiB of a quantity such as `384Mi` or `1Gi`. */
+function mib(q: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(q);
+  assert.ok(m, `quantity ${q} in Mi or Gi`);
+  return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+}
+
+/**
+ * `long` = a long-running workload pod (probed); `exposed` = a Service selects it, so it needs
+ * a readiness probe.
+ */
 function checkPod(
   label: string,
   t: PodTemplate,
-  withProbes: boolean,
+  pod: { long: boolean; exposed: boolean },
   writableRootAllowed: boolean,
 ): void {
   assert.equal(t.automountServiceAccountToken, false, `${label}: token automount`);
@@ -45,10 +62,30 @@ function checkPod(
     `${label}: pod security context`,
   );
   assert.equal(t.securityContext.seccompProfile.type, 'RuntimeDefault');
+  // A pod is evicted past the sum of its containers' ephemeral-storage limits, emptyDirs included.
+  const scratch = t.volumes.reduce(
+    (sum, v) =>
+      sum + ('emptyDir' in v && v.emptyDir.medium !== 'Memory' ? mib(v.emptyDir.sizeLimit) : 0),
+    0,
+  );
+  const diskLimits = [...t.containers, ...t.initContainers].reduce(
+    (sum, c) => sum + mib(c.resources.limits['ephemeral-storage'] ?? '0Mi'),
+    0,
+  );
+  assert.ok(
+    diskLimits > scratch,
+    `${label}: ephemeral-storage limits cover the emptyDirs and logs`,
+  );
   for (const c of [...t.containers, ...t.initContainers]) {
     const where = `${label}/${c.name}`;
     assert.ok(c.resources.requests.cpu && c.resources.requests.memory, `${where}: requests`);
     assert.ok(c.resources.limits.memory && c.resources.limits.cpu, `${where}: limits`);
+    const disk = [
+      c.resources.requests['ephemeral-storage'],
+      c.resources.limits['ephemeral-storage'],
+    ];
+    assert.ok(disk[0] && disk[1], `${where}: ephemeral-storage request and limit`);
+    assert.ok(mib(disk[0]) <= mib(disk[1]), `${where}: ephemeral-storage request within its limit`);
     const s = c.securityContext;
     assert.ok(
       s.runAsNonRoot && s.runAsUser >= 10000 && s.runAsGroup >= 10000,
@@ -66,13 +103,18 @@ function checkPod(
         `${where}: mount ${m.name} has a volume`,
       );
     assert.doesNotMatch(c.image, /:latest$/, `${where}: image tag`);
-    if (withProbes) {
-      assert.ok(c.probes.liveness && c.probes.readiness, `${where}: liveness and readiness probes`);
-      assert.notDeepEqual(
-        c.probes.liveness,
-        c.probes.readiness,
-        `${where}: readiness must differ from liveness`,
-      );
+    if (pod.long) {
+      assert.ok(c.probes.liveness || c.probes.readiness, `${where}: liveness or readiness probe`);
+      assert.ok(c.probes.startup, `${where}: startup probe`);
+      if (pod.exposed) assert.ok(c.probes.readiness, `${where}: readiness behind a Service`);
+      if (c.probes.liveness && c.probes.readiness)
+        assert.notEqual(
+          handlerOf(c.probes.liveness),
+          handlerOf(c.probes.readiness),
+          `${where}: liveness must not probe what readiness probes`,
+        );
+    } else {
+      assert.deepEqual(c.probes, {}, `${where}: a run-to-completion pod has no probes`);
     }
   }
 }
@@ -120,14 +162,41 @@ export function checkInvariants(
       )
       .map((d) => d.subject),
   );
+  const services = plan.nodes.filter((n): n is NodeOf<'service'> => n.kind === 'service');
+  const selects = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
+    Object.entries(selector).every(([k, v]) => labels[k] === v);
   for (const n of plan.nodes)
     for (const t of templates(n))
       checkPod(
         `${label} ${n.id}`,
         t,
-        n.kind === 'workload',
+        {
+          long: n.kind === 'workload',
+          exposed: services.some((s) => selects(s.spec.selector, t.labels)),
+        },
         n.kind === 'workload' && writableOk.has(n.component ?? ''),
       );
+
+  // Replicated workloads spread across nodes where the environment asks for it.
+  const spreads = plan.decisions.some((d) => d.skill === 'scaling' && d.topic === 'spread');
+  for (const w of plan.nodes.filter((n): n is NodeOf<'workload'> => n.kind === 'workload')) {
+    const hostname = w.spec.template.topologySpread.some(
+      (t) => t.topologyKey === 'kubernetes.io/hostname',
+    );
+    const replicated =
+      (w.spec.replicas ?? 0) > 1 ||
+      plan.nodes.some((a) => a.kind === 'autoscaler' && a.spec.target.name === w.name);
+    if (hostname) assert.ok(spreads, `${label}: ${w.id} spreads without a spread decision`);
+    if (spreads && replicated)
+      assert.ok(hostname, `${label}: ${w.id} is replicated but does not spread across nodes`);
+  }
+
+  // Backups start late only within a deadline, never whenever the controller catches up.
+  for (const cron of plan.nodes.filter((n): n is NodeOf<'cron-job'> => n.kind === 'cron-job'))
+    assert.ok(
+      cron.spec.startingDeadlineSeconds !== undefined && cron.spec.startingDeadlineSeconds <= 3600,
+      `${label}: ${cron.id} has a starting deadline of at most an hour`,
+    );
 
   // Autoscaled workloads carry no replica count.
   for (const a of plan.nodes.filter((n): n is NodeOf<'autoscaler'> => n.kind === 'autoscaler')) {
