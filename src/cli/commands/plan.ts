@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../model/errors';
 import { diffPlans, formatPlanDiff } from '../../plan';
 import type { CliContext } from '../context';
-import { printJson, styles, table } from '../output';
+import { printJson, styles, table, type Output } from '../output';
 import { defaultPlanDir, planRepository, readPlanFile, writePlanFiles } from '../pipeline';
 
 /** `stackpilot plan <dir> --env <env>` and `stackpilot plan diff <before> <after>`. */
@@ -62,6 +62,23 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
     .action((before: string, after: string, opts: { json?: boolean }) => {
       const diff = diffPlans(readPlanFile(before), readPlanFile(after));
       if (opts.json) printJson(ctx().out, diff);
-      else ctx().out.line(formatPlanDiff(diff));
+      else ctx().out.line(colourDiff(ctx().out, formatPlanDiff(diff)));
     });
+}
+
+/** Added lines green, removed red, changed yellow; unchanged when colour is off. */
+function colourDiff(out: Output, text: string): string {
+  const s = styles(out);
+  return text
+    .split('\n')
+    .map((l) =>
+      /^\s*\+ /.test(l)
+        ? s.add(l)
+        : /^\s*- /.test(l)
+          ? s.remove(l)
+          : /^\s*~ /.test(l)
+            ? s.change(l)
+            : l,
+    )
+    .join('\n');
 }
