@@ -22,7 +22,10 @@ process.stdin.on('end', () => {
       alternatives: ['self-hosted model in the cluster'],
       reason: `${edge.from} reads ${edge.envVar ?? 'an API key'} and calls ${edge.to}`,
     });
-    if (env.name === 'prod') warnings.push(`${edge.from} sends prompts to ${edge.to}: check its data-processing agreement`);
+    if (env.name === 'prod')
+      warnings.push(
+        `${edge.from} sends prompts to ${edge.to}: check its data-processing agreement`,
+      );
   }
   process.stdout.write(JSON.stringify({ decisions, warnings }));
 });
