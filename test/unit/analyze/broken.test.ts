@@ -282,22 +282,25 @@ describe('analyze: bad input', () => {
 });
 
 /**
- * Root reads files whatever their mode, so as root the analysis runs in a child process as
- * `nobody` (the real analyzer, the real file system); otherwise in this process.
+ * Root reads files whatever their mode, so as root the analysis runs in a child process
+ * without the capabilities that bypass file permissions (setpriv, from util-linux): the real
+ * analyzer on the real file system, still able to read the checkout whatever its folder's mode.
  */
 async function analyzeAsUnprivileged(dir: string): Promise<AppModel> {
   if (process.getuid?.() !== 0) return analyzeRepository(dir);
-  chmodSync(dirname(dir), 0o755);
   const script = `require(${JSON.stringify(join(__dirname, '../../../src/analyze'))}).analyzeRepository(${JSON.stringify(dir)}).then((m) => process.stdout.write(JSON.stringify(m)))`;
   const out = execFileSync(
-    process.execPath,
-    ['--require', require.resolve('tsx/cjs'), '-e', script],
-    {
-      uid: 65534,
-      gid: 65534,
-      env: { PATH: process.env.PATH ?? '', HOME: dirname(dir) },
-      encoding: 'utf8',
-    },
+    'setpriv',
+    [
+      '--bounding-set',
+      '-dac_override,-dac_read_search',
+      process.execPath,
+      '--require',
+      require.resolve('tsx/cjs'),
+      '-e',
+      script,
+    ],
+    { encoding: 'utf8' },
   );
   return JSON.parse(out) as AppModel;
 }
