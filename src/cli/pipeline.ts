@@ -2,8 +2,8 @@
  * The steps most commands share: a repository directory and an environment name become an
  * AppModel, an Environment and a DeploymentPlan, and plans are written to disk atomically.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeRepository } from '../analyze';
 import type { AppModel } from '../model/app';
 import { canonicalJson } from '../model/canonical';
@@ -11,6 +11,7 @@ import type { Environment } from '../model/environment';
 import { InputError } from '../model/errors';
 import { DeploymentPlanSchema, type DeploymentPlan } from '../model/plan';
 import { loadEnvironment, planDeployment, renderReport } from '../plan';
+import { writeFileAtomic } from '../engine/write-file-atomic';
 import type { CliContext } from './context';
 
 /** An analyzed and planned repository. */
@@ -57,11 +58,10 @@ export function writePlanFiles(
   plan: DeploymentPlan,
   dir: string,
 ): { planFile: string; reportFile: string } {
-  mkdirSync(dir, { recursive: true });
   const planFile = join(dir, 'plan.json');
   const reportFile = join(dir, 'report.md');
-  writeAtomic(planFile, `${canonicalJson(plan, 2)}\n`);
-  writeAtomic(reportFile, renderReport(plan));
+  writeFileAtomic(planFile, `${canonicalJson(plan, 2)}\n`);
+  writeFileAtomic(reportFile, renderReport(plan));
   return { planFile, reportFile };
 }
 
@@ -81,11 +81,4 @@ export function readPlanFile(file: string): DeploymentPlan {
     );
   }
   return parsed.data;
-}
-
-function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }

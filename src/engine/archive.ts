@@ -2,11 +2,12 @@
  * Content-addressed archive of plans: every plan previewed or deployed is kept under its
  * hash, so that rollback can re-deploy exactly what an earlier update deployed.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, contentHash } from '../model/canonical';
 import { NotFoundError } from '../model/errors';
 import { DeploymentPlanSchema, type DeploymentPlan } from '../model/plan';
+import { writeFileAtomic } from './write-file-atomic';
 
 /** Plans on disk by hash. */
 export class PlanArchive {
@@ -20,11 +21,7 @@ export class PlanArchive {
       throw new Error(`plan hash ${hash} does not match its content (${actual})`);
     }
     const file = this.file(hash);
-    if (existsSync(file)) return hash;
-    mkdirSync(this.dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, canonicalJson(plan, 2));
-    renameSync(tmp, file);
+    if (!existsSync(file)) writeFileAtomic(file, canonicalJson(plan, 2));
     return hash;
   }
 

@@ -3,8 +3,7 @@
  * inline program. The workspace directory lives in the state directory, so nothing the
  * engine writes (encryption salt, secret config) lands in the repository.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   LocalWorkspace,
@@ -14,6 +13,7 @@ import {
 } from '@pulumi/pulumi/automation';
 import { cliRoot, engineEnv, type Toolchain } from './toolchain';
 import { classifyEngineError } from './errors';
+import { writeFileAtomic } from './write-file-atomic';
 
 /** Everything needed to open stacks. */
 export interface WorkspaceContext {
@@ -43,13 +43,10 @@ function pulumiCommand(toolchain: Toolchain): Promise<PulumiCommand> {
 function ensureProjectFile(workDir: string, project: string): void {
   const file = join(workDir, 'Pulumi.yaml');
   if (existsSync(file)) return;
-  mkdirSync(workDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  writeFileSync(
-    tmp,
+  writeFileAtomic(
+    file,
     `name: ${project}\nruntime: nodejs\ndescription: stackpilot workspace of ${project}\n`,
   );
-  renameSync(tmp, file);
 }
 
 /** How to open a stack: create it when missing, or only select an existing one. */
