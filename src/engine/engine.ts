@@ -101,14 +101,7 @@ export class Engine {
     options: PreviewOptions = {},
   ): Promise<PreviewResult> {
     return this.exclusive(plan.app, env.name, async () => {
-      this.archive.put(plan);
-      const stack = await this.open(
-        plan.app,
-        env.name,
-        this.programFor(plan, env),
-        'create-or-select',
-      );
-      const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
+      const { stack, secrets } = await this.prepare(plan, env, 'create-or-select', options);
       const recorder = new StepRecorder(options.onEvent, secrets.values);
       const updatePlan = options.saveUpdatePlan ? this.newUpdatePlanPath(plan, env) : undefined;
       await this.call(plan.app, env.name, secrets.values, () =>
@@ -132,14 +125,22 @@ export class Engine {
    */
   async up(plan: DeploymentPlan, env: Environment, options: UpOptions = {}): Promise<UpResult> {
     return this.exclusive(plan.app, env.name, async () => {
-      const result = await this.apply(plan, env, 'up', options);
+      const prepared = await this.prepare(plan, env, 'create-or-select', options);
+      const result = await this.apply(prepared, plan, env, 'up', options);
       if (result.status !== 'failed' || !env.autoRollback) return result;
       const lastGood = await this.lastGoodPlan(plan.app, env.name);
       if (!lastGood || lastGood === plan.hash) return result;
-      const back = await this.apply(this.archive.get(lastGood), env, 'rollback', {
-        ...options,
-        updatePlan: undefined,
-      });
+      const good = this.archive.get(lastGood);
+      const back = await this.apply(
+        await this.prepare(good, env, 'select', options),
+        good,
+        env,
+        'rollback',
+        {
+          ...options,
+          updatePlan: undefined,
+        },
+      );
       return {
         ...result,
         status: back.status === 'succeeded' ? 'rolled-back' : 'failed',
@@ -169,10 +170,9 @@ export class Engine {
           `plan ${target} belongs to ${plan.app}/${plan.environment}, not ${project}/${env.name}`,
         );
       }
-      const stack = await this.open(project, env.name, this.programFor(plan, env), 'select');
-      const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
-      await this.call(project, env.name, secrets.values, () => stack.preview({}));
-      return this.apply(plan, env, 'rollback', options);
+      const prepared = await this.prepare(plan, env, 'select', options);
+      await this.call(project, env.name, prepared.secrets.values, () => prepared.stack.preview({}));
+      return this.apply(prepared, plan, env, 'rollback', options);
     });
   }
 
@@ -322,20 +322,26 @@ export class Engine {
     });
   }
 
+  /** Archives the plan and opens its stack with the plan's program and every secret set. */
+  private async prepare(
+    plan: DeploymentPlan,
+    env: Environment,
+    mode: OpenMode,
+    options: DeployOptions,
+  ): Promise<{ stack: Stack; secrets: SecretSync }> {
+    this.archive.put(plan);
+    const stack = await this.open(plan.app, env.name, this.programFor(plan, env), mode);
+    return { stack, secrets: await this.syncSecrets(stack, plan, options.missingSecrets) };
+  }
+
+  /** Runs `up` on a prepared stack; an engine failure is a `failed` result. */
   private async apply(
+    { stack, secrets }: { stack: Stack; secrets: SecretSync },
     plan: DeploymentPlan,
     env: Environment,
     action: 'up' | 'rollback',
     options: UpOptions,
   ): Promise<UpResult> {
-    this.archive.put(plan);
-    const stack = await this.open(
-      plan.app,
-      env.name,
-      this.programFor(plan, env),
-      'create-or-select',
-    );
-    const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
     const recorder = new StepRecorder(options.onEvent, secrets.values);
     const base = {
       project: plan.app,
