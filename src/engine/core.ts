@@ -1,0 +1,241 @@
+/**
+ * What every engine operation shares: the state layout and plan archive, the workspace (CLI,
+ * backend, passphrase), opening stacks, running one Automation API call with its errors
+ * classified, the per-stack lock of this process, and reading which plans a stack deployed.
+ * The operations themselves live in `operations/`, one file each.
+ */
+import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { PulumiFn, Stack } from '@pulumi/pulumi/automation';
+import type { Environment } from '../model/environment';
+import { ConflictError, NotFoundError } from '../model/errors';
+import type { HistoryEntry } from '../model/operations';
+import type { DeploymentPlan } from '../model/plan';
+import { createProgram } from '../program';
+import { PlanArchive } from './archive';
+import { classifyEngineError } from './errors';
+import type { EventSink } from './events';
+import { toHistoryEntry } from './history-entry';
+import { StackLocks, type Release } from './lock';
+import { lockDirectory, readLocks } from './locks-on-disk';
+import { syncSecrets, type MissingSecretPolicy, type SecretSync } from './secrets';
+import {
+  backendUrl,
+  renderDirectory,
+  resolvePassphrase,
+  stateLayout,
+  type Passphrase,
+  type PassphrasePolicy,
+  type StateLayout,
+} from './state';
+import { findToolchain, type Toolchain } from './toolchain';
+import { openStack, type OpenMode, type WorkspaceContext } from './workspace';
+
+/** How the engine is set up. */
+export interface EngineOptions {
+  /** State directory. Default `.stackpilot` in the working directory. */
+  stateDir?: string;
+  /** Any Pulumi backend URL. Default: a `file://` backend inside the state directory. */
+  backendUrl?: string;
+  /** Passphrase when `PULUMI_CONFIG_PASSPHRASE` is unset. Default `require`. */
+  passphrase?: PassphrasePolicy;
+  /** The CLI and plugins. Default: what `npm run setup` prepared. */
+  toolchain?: Toolchain;
+  /** A second operation on a busy stack waits its turn or is refused. Default `refuse`. */
+  onBusy?: 'wait' | 'refuse';
+  /** Environment for `STACKPILOT_SECRET_*` values and the passphrase. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Options shared by the operations that deploy a plan. */
+export interface DeployOptions {
+  /** Receives secret-free events while the operation runs. */
+  onEvent?: EventSink;
+  /** Secrets with no value: fail (default) or set labelled placeholders (render targets only). */
+  missingSecrets?: MissingSecretPolicy;
+}
+
+/** A stack opened with a plan's program and every secret the plan reads set on it. */
+export interface PreparedStack {
+  stack: Stack;
+  secrets: SecretSync;
+}
+
+/** The program of a stack that runs no resources: for history, outputs, config and state. */
+export const emptyProgram: PulumiFn = async () => ({});
+
+/** Shared state and helpers of the engine's operations. */
+export class EngineCore {
+  readonly layout: StateLayout;
+  readonly archive: PlanArchive;
+  private readonly locks = new StackLocks();
+  private context: { ws: WorkspaceContext; passphrase: Passphrase } | undefined;
+
+  constructor(readonly options: EngineOptions = {}) {
+    this.layout = stateLayout(options.stateDir ?? '.stackpilot');
+    this.archive = new PlanArchive(this.layout.plansDir);
+  }
+
+  /** The environment for `STACKPILOT_SECRET_*` values and the passphrase. */
+  env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
+  }
+
+  /** The workspace context, resolved (passphrase, toolchain, backend) on first use. */
+  workspace(): { ws: WorkspaceContext; passphrase: Passphrase } {
+    if (!this.context) {
+      const passphrase = resolvePassphrase(
+        this.layout,
+        this.options.passphrase ?? 'require',
+        this.env(),
+      );
+      this.context = {
+        passphrase,
+        ws: {
+          toolchain: this.options.toolchain ?? findToolchain(this.env()),
+          backendUrl: backendUrl(this.layout, this.options.backendUrl),
+          passphrase: passphrase.value,
+          workspacesDir: this.layout.workspacesDir,
+        },
+      };
+    }
+    return this.context;
+  }
+
+  /** The directory holding the file backend's lock files of one stack. */
+  lockDir(project: string, environment: string): string | undefined {
+    return lockDirectory(this.workspace().ws.backendUrl, project, environment);
+  }
+
+  /** Opens a stack with `program`. */
+  open(project: string, environment: string, program: PulumiFn, mode: OpenMode): Promise<Stack> {
+    return openStack(this.workspace().ws, project, environment, program, mode);
+  }
+
+  /** Archives the plan and opens its stack with the plan's program and every secret set. */
+  async prepare(
+    plan: DeploymentPlan,
+    env: Environment,
+    mode: OpenMode,
+    options: DeployOptions,
+  ): Promise<PreparedStack> {
+    this.archive.put(plan);
+    const stack = await this.open(plan.app, env.name, this.programFor(plan, env), mode);
+    return { stack, secrets: await this.syncSecrets(stack, plan, options.missingSecrets) };
+  }
+
+  /** The inline program of `plan` on `env`'s target. */
+  programFor(plan: DeploymentPlan, env: Environment): PulumiFn {
+    const directory =
+      env.target.kind === 'render'
+        ? renderDirectory(this.layout, env.name, env.target.directory)
+        : undefined;
+    return createProgram(plan, {
+      target: env.target,
+      ...(directory ? { renderDirectory: directory } : {}),
+    });
+  }
+
+  /** The program of the stack's deployed plan, or an empty one when none is archived. */
+  async deployedProgram(project: string, env: Environment): Promise<PulumiFn> {
+    const plan = await this.deployedPlan(project, env.name);
+    return plan ? this.programFor(plan, env) : emptyProgram;
+  }
+
+  /** The plan of the last successful update, when the stack has one (and it is archived here). */
+  async deployedPlan(project: string, environment: string): Promise<DeploymentPlan | undefined> {
+    const hash = await this.lastGoodPlan(project, environment);
+    return hash && this.archive.has(hash) ? this.archive.get(hash) : undefined;
+  }
+
+  /** The stack's updates, newest first, never with secret values or config. */
+  async history(project: string, environment: string): Promise<HistoryEntry[]> {
+    const stack = await this.open(project, environment, emptyProgram, 'select');
+    const entries = await this.call(project, environment, [], () =>
+      stack.history(undefined, undefined, false),
+    );
+    return entries.map(toHistoryEntry);
+  }
+
+  /** Plan hashes of successful stackpilot updates, newest first; none for a missing stack. */
+  async deployedPlans(project: string, environment: string): Promise<string[]> {
+    let entries: HistoryEntry[];
+    try {
+      entries = await this.history(project, environment);
+    } catch (err) {
+      if (err instanceof NotFoundError) return [];
+      throw err;
+    }
+    return entries
+      .filter((e) => e.result === 'succeeded' && e.planHash)
+      .map((e) => e.planHash as string);
+  }
+
+  /** The plan hash of the last successful stackpilot update. */
+  async lastGoodPlan(project: string, environment: string): Promise<string | undefined> {
+    return (await this.deployedPlans(project, environment))[0];
+  }
+
+  /** A fresh path for a Pulumi update plan saved by a preview. */
+  newUpdatePlanPath(plan: DeploymentPlan, env: Environment): string {
+    mkdirSync(this.layout.updatePlansDir, { recursive: true });
+    return join(
+      this.layout.updatePlansDir,
+      `${plan.app}-${env.name}-${plan.hash.slice(7, 19)}-${randomUUID()}.json`,
+    );
+  }
+
+  /** Makes sure every secret the plan reads has a value, classifying (and redacting) failures. */
+  private syncSecrets(
+    stack: Stack,
+    plan: DeploymentPlan,
+    policy: MissingSecretPolicy = 'error',
+  ): Promise<SecretSync> {
+    const fromEnv = Object.entries(this.env())
+      .filter(([k, v]) => k.startsWith('STACKPILOT_SECRET_') && v)
+      .map(([, v]) => v as string);
+    return this.call(plan.app, stack.name, fromEnv, () =>
+      syncSecrets(stack, plan, policy, this.env()),
+    );
+  }
+
+  /** Runs one Automation API call, classifying whatever it throws. */
+  async call<T>(
+    project: string,
+    environment: string,
+    secrets: readonly string[],
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const lockDir = this.lockDir(project, environment);
+      throw classifyEngineError(err, {
+        project,
+        environment,
+        secrets,
+        lockHolders: () =>
+          readLocks(lockDir).map(({ lock: { stale: _stale, ...holder } }) => holder),
+      });
+    }
+  }
+
+  /** Runs `fn` holding this process's lock on the stack. */
+  async exclusive<T>(project: string, environment: string, fn: () => Promise<T>): Promise<T> {
+    const key = `${project}/${environment}`;
+    let release: Release | undefined;
+    if (this.options.onBusy === 'wait') release = await this.locks.acquire(key);
+    else release = this.locks.tryAcquire(key);
+    if (!release)
+      throw new ConflictError(
+        `stack ${key} is busy with another operation in this process`,
+        'stack_busy',
+      );
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/** Runs `up` on a prepared stack: the one step that both up and rollback end in. */
+import type { Environment } from '../../model/environment';
+import { EngineError } from '../../model/errors';
+import type { UpResult } from '../../model/operations';
+import type { DeploymentPlan } from '../../model/plan';
+import type { DeployOptions, EngineCore, PreparedStack } from '../core';
+import { StepRecorder } from '../events';
+import { maskOutputs, updateMessage } from '../history-entry';
+import { placeholderWarnings } from './warnings';
+
+/** Options of an up. */
+export interface UpOptions extends DeployOptions {
+  /** Path of an update plan saved by a preview: the up may do only what that preview showed. */
+  updatePlan?: string;
+}
+
+/** Applies `plan` on a prepared stack; an engine failure is a `failed` result. */
+export async function apply(
+  core: EngineCore,
+  { stack, secrets }: PreparedStack,
+  plan: DeploymentPlan,
+  env: Environment,
+  action: 'up' | 'rollback',
+  options: UpOptions,
+): Promise<UpResult> {
+  const recorder = new StepRecorder(options.onEvent, secrets.values);
+  const base = {
+    project: plan.app,
+    environment: env.name,
+    planHash: plan.hash,
+    warnings: placeholderWarnings(secrets.placeholders),
+  };
+  try {
+    const result = await core.call(plan.app, env.name, secrets.values, () =>
+      stack.up({
+        onEvent: recorder.onEvent,
+        message: updateMessage(action, plan.hash),
+        ...(options.updatePlan ? { plan: options.updatePlan } : {}),
+      }),
+    );
+    return {
+      ...base,
+      status: 'succeeded',
+      changes: recorder.changes(),
+      steps: recorder.steps(),
+      outputs: maskOutputs(result.outputs),
+      version: result.summary.version,
+    };
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
+    return {
+      ...base,
+      status: 'failed',
+      changes: recorder.changes(),
+      steps: recorder.steps(),
+      outputs: {},
+      error: err.message,
+    };
+  }
+}

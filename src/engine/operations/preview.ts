@@ -1,0 +1,39 @@
+/** Preview: what an up of a plan would change, optionally saved as a Pulumi update plan. */
+import type { Environment } from '../../model/environment';
+import type { PreviewResult } from '../../model/operations';
+import type { DeploymentPlan } from '../../model/plan';
+import type { DeployOptions, EngineCore } from '../core';
+import { StepRecorder } from '../events';
+import { placeholderWarnings } from './warnings';
+
+/** Options of a preview. */
+export interface PreviewOptions extends DeployOptions {
+  /** Save the Pulumi update plan, so that a later up can be held to exactly this preview. */
+  saveUpdatePlan?: boolean;
+}
+
+/** Previews `plan` on its environment's stack. Creates the stack when it does not exist. */
+export function preview(
+  core: EngineCore,
+  plan: DeploymentPlan,
+  env: Environment,
+  options: PreviewOptions = {},
+): Promise<PreviewResult> {
+  return core.exclusive(plan.app, env.name, async () => {
+    const { stack, secrets } = await core.prepare(plan, env, 'create-or-select', options);
+    const recorder = new StepRecorder(options.onEvent, secrets.values);
+    const updatePlan = options.saveUpdatePlan ? core.newUpdatePlanPath(plan, env) : undefined;
+    await core.call(plan.app, env.name, secrets.values, () =>
+      stack.preview({ onEvent: recorder.onEvent, ...(updatePlan ? { plan: updatePlan } : {}) }),
+    );
+    return {
+      project: plan.app,
+      environment: env.name,
+      planHash: plan.hash,
+      changes: recorder.changes(),
+      steps: recorder.steps(),
+      ...(updatePlan ? { updatePlan } : {}),
+      warnings: placeholderWarnings(secrets.placeholders),
+    };
+  });
+}
