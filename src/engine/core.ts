@@ -54,6 +54,11 @@ export interface DeployOptions {
   onEvent?: EventSink;
   /** Secrets with no value: fail (default) or set labelled placeholders (render targets only). */
   missingSecrets?: MissingSecretPolicy;
+  /**
+   * Cancels the running engine call: the Automation API sends the pulumi CLI SIGINT, which
+   * stops gracefully and releases its lock. Default: not cancellable.
+   */
+  signal?: AbortSignal;
 }
 
 /** A stack opened with a plan's program and every secret the plan reads set on it. */

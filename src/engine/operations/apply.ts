@@ -36,6 +36,7 @@ export async function apply(
         onEvent: recorder.onEvent,
         message: updateMessage(action, plan.hash),
         ...(options.updatePlan ? { plan: options.updatePlan } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       }),
     );
     return {

@@ -24,7 +24,11 @@ export function preview(
     const recorder = new StepRecorder(options.onEvent, secrets.values);
     const updatePlan = options.saveUpdatePlan ? core.newUpdatePlanPath(plan, env) : undefined;
     await core.call(plan.app, env.name, secrets.values, () =>
-      stack.preview({ onEvent: recorder.onEvent, ...(updatePlan ? { plan: updatePlan } : {}) }),
+      stack.preview({
+        onEvent: recorder.onEvent,
+        ...(updatePlan ? { plan: updatePlan } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
     );
     return {
       project: plan.app,

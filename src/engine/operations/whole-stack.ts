@@ -25,7 +25,7 @@ export function refresh(
     );
   }
   return onDeployedStack(core, project, env, options, (stack, onEvent) =>
-    stack.refresh({ onEvent }),
+    stack.refresh({ onEvent, ...(options.signal ? { signal: options.signal } : {}) }),
   );
 }
 
@@ -37,7 +37,7 @@ export function destroy(
   options: DeployOptions = {},
 ): Promise<WholeStackResult> {
   return onDeployedStack(core, project, env, options, (stack, onEvent) =>
-    stack.destroy({ onEvent }),
+    stack.destroy({ onEvent, ...(options.signal ? { signal: options.signal } : {}) }),
   );
 }
 
