@@ -141,3 +141,34 @@ export function checkUpBinding(b: UpBinding): ApprovalRecord | undefined {
     );
   return required ? approval : undefined;
 }
+
+/** What a rollback to a named plan is checked against. */
+export interface RollbackTarget {
+  /** The plan hash to return to. */
+  target: string;
+  /** `<project>/<environment>`, for the messages. */
+  stack: string;
+  /** Plan hashes of the stack's successful updates. */
+  deployed: readonly string[];
+  /** Whether the environment requires an approval. */
+  approvalRequired: boolean;
+}
+
+/**
+ * Throws unless the rollback returns the stack to a plan it deployed before: a rollback needs
+ * no approval only because what it restores was deployed (and, where required, approved)
+ * already. Any other plan is a new deployment: approval_required on a gated environment,
+ * rollback_not_deployed elsewhere.
+ */
+export function checkRollbackTarget(r: RollbackTarget): void {
+  if (r.deployed.includes(r.target)) return;
+  if (r.approvalRequired)
+    throw new ForbiddenError(
+      `plan ${r.target} was never deployed on ${r.stack}, so a rollback cannot restore it: deploy it with an approved preview (POST /v1/stacks/:env/deployments)`,
+      'approval_required',
+    );
+  throw new ConflictError(
+    `plan ${r.target} was never deployed on ${r.stack}: a rollback returns only to a plan of the stack's history; deploy it instead`,
+    'rollback_not_deployed',
+  );
+}

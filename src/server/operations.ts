@@ -7,7 +7,12 @@
 import { ConflictError, InputError, NotFoundError, StackpilotError } from '../model/errors';
 import type { Environment } from '../model/environment';
 import type { ApprovalRecord, NewOperation, OperationRecord, PlanRecord } from '../store';
-import { approvalExpiry, checkDecision, checkUpBinding } from './approval-rules';
+import {
+  approvalExpiry,
+  checkDecision,
+  checkRollbackTarget,
+  checkUpBinding,
+} from './approval-rules';
 import type { AppDeps } from './deps';
 import { toProblem } from './problem';
 import type { Principal } from './route';
@@ -153,7 +158,13 @@ export async function requestUp(
   );
 }
 
-/** Starts a rollback of a stack to an earlier deployed plan (default: the previous one). */
+/**
+ * Starts a rollback of a stack to an earlier deployed plan (default: the previous one). Only a
+ * plan of the stack's own successful history is a rollback: any other target would deploy a
+ * plan nobody approved for this stack, so it is refused here (and by the engine itself, which
+ * checks again under the stack's lock): with `approval_required` on a gated environment, with
+ * `rollback_not_deployed` elsewhere.
+ */
 export async function requestRollback(
   deps: AppDeps,
   caller: Caller,
@@ -166,6 +177,7 @@ export async function requestRollback(
   const known = to ? deps.store.plans.find(to) : undefined;
   if (to && !known && !to.startsWith('sha256:')) throw new NotFoundError(`no plan ${to} (to)`);
   const target = known?.hash ?? to;
+  const deployed = target ? await deployedPlans(deps, project, env.name) : [];
   return admit(
     deps,
     caller,
@@ -177,9 +189,28 @@ export async function requestRollback(
       ...(known ? { planId: known.id } : {}),
       approvalRequired: env.approval.required,
     },
-    () => undefined,
+    () => {
+      if (target)
+        checkRollbackTarget({
+          target,
+          stack: stackKey(project, env.name),
+          deployed,
+          approvalRequired: env.approval.required,
+        });
+    },
     rollbackTask(deps, project, env, target),
   );
+}
+
+/** Plan hashes of the stack's successful updates; none when the stack does not exist. */
+async function deployedPlans(deps: AppDeps, project: string, env: string): Promise<string[]> {
+  try {
+    const history = await deps.engine.history(project, env);
+    return history.filter((h) => h.result === 'succeeded' && h.planHash).map((h) => h.planHash!);
+  } catch (err) {
+    if (err instanceof NotFoundError) return [];
+    throw err;
+  }
 }
 
 /** Starts a recovery of a stack: stale locks and pending operations (all locks with `force`). */

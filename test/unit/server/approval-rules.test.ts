@@ -3,6 +3,7 @@ import { StackpilotError } from '../../../src/model/errors';
 import {
   approvalExpiry,
   checkDecision,
+  checkRollbackTarget,
   checkUpBinding,
   type UpBinding,
 } from '../../../src/server/approval-rules';
@@ -121,6 +122,27 @@ describe('server: approval rules', () => {
     assert.deepEqual(
       [approvalExpiry(at, 5).toISOString(), approvalExpiry(at).toISOString()],
       ['2030-01-01T00:05:00.000Z', '2030-01-01T01:00:00.000Z'],
+    );
+  });
+
+  it('lets a rollback return only to a plan of the stack history; anything else needs an approval', () => {
+    const check = (target: string, approvalRequired: boolean) =>
+      outcome(() =>
+        checkRollbackTarget({
+          target,
+          stack: 'shop/prod',
+          deployed: [OTHER, HASH],
+          approvalRequired,
+        }),
+      );
+    assert.deepEqual(
+      [
+        check(HASH, true),
+        check(OTHER, true),
+        check(`sha256:${'c'.repeat(64)}`, true),
+        check(`sha256:${'c'.repeat(64)}`, false),
+      ],
+      ['ok', 'ok', 'approval_required', 'rollback_not_deployed'],
     );
   });
 });

@@ -166,6 +166,25 @@ describe('server: approval gates and operations (fake engine)', () => {
     );
   });
 
+  it('refuses a rollback of a gated stack to a plan it never deployed (a previewed, unapproved plan)', async () => {
+    const planId = await plan('prod');
+    await preview('prod', planId);
+    const res = await request(app)
+      .post('/v1/stacks/prod/rollbacks')
+      .set(as('deployer'))
+      .send({ project: 'shop', to: planId })
+      .expect(403);
+    assert.equal(res.body.code, 'approval_required');
+    await deps.runner.idle();
+    assert.deepEqual(
+      engine.calls.map((c) => c.op),
+      ['preview'],
+      'the engine was never asked to roll back',
+    );
+    const refused = await operation(res.body.operationId);
+    assert.deepEqual([refused.kind, refused.status], ['rollback', 'rejected']);
+  });
+
   it('deploys ungated environments without a preview', async () => {
     const planId = await plan('dev');
     const up = await deploy('dev', planId).expect(202);
