@@ -68,6 +68,19 @@ export const CostRatesSchema = z.strictObject({
 });
 export type CostRates = z.infer<typeof CostRatesSchema>;
 
+/** How a cluster target is checked before an up and waited on during it. */
+export const ClusterPolicySchema = z.strictObject({
+  /**
+   * A plan object whose CRD the cluster does not serve (ServiceMonitor without the Prometheus
+   * operator): `omit` leaves it out with a decision and a warning, `refuse` fails preflight.
+   * Default `omit`.
+   */
+  missingCrds: z.enum(['omit', 'refuse']),
+  /** Seconds each workload, Job and Ingress may take to become ready. Default 300. */
+  readinessTimeoutSeconds: z.number().int().min(5).max(3600),
+});
+export type ClusterPolicy = z.infer<typeof ClusterPolicySchema>;
+
 /** The raw `stackpilot:` keys of a stack file, all optional; `resolveEnvironment` fills defaults. */
 export const EnvironmentConfigSchema = z.strictObject({
   namespace: z
@@ -117,6 +130,8 @@ export const EnvironmentConfigSchema = z.strictObject({
   cost: CostRatesSchema.optional(),
   /** Path of a plan JSON file that the on-disk Pulumi program (`Pulumi.yaml` main) deploys. */
   planFile: z.string().optional(),
+  /** How cluster targets are checked and waited on. */
+  cluster: ClusterPolicySchema.partial().optional(),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
 
@@ -153,5 +168,6 @@ export const EnvironmentSchema = z.strictObject({
     loadBalancerMonth: z.number(),
   }),
   planFile: z.string().optional(),
+  cluster: ClusterPolicySchema,
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -111,3 +111,28 @@ export class StackLockedError extends ConflictError {
     super(message, 'stack_locked');
   }
 }
+
+/** One failed preflight check against a live cluster: what is missing and what to do. */
+export interface PreflightFailure {
+  /** Stable id of the check, e.g. `storage`, `ingress-class`, `crd:monitoring.coreos.com/v1`. */
+  check: string;
+  /** What is wrong, naming the object. */
+  message: string;
+  /** What to do instead. */
+  fix: string;
+}
+
+/** The target cluster lacks something the plan needs; nothing was applied. */
+export class PreflightError extends ConflictError {
+  constructor(
+    readonly target: string,
+    readonly failures: PreflightFailure[],
+  ) {
+    super(
+      `preflight against ${target} failed; nothing was applied:\n${failures
+        .map((f) => `  - ${f.message}: ${f.fix}`)
+        .join('\n')}`,
+      'preflight_failed',
+    );
+  }
+}

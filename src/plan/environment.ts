@@ -153,6 +153,10 @@ export function resolveEnvironment(name: string, config: EnvironmentSettings): E
     components: config.components ?? {},
     cost: { ...DEFAULT_COST_RATES, ...definedOnly(config.cost ?? {}) },
     ...(config.planFile !== undefined ? { planFile: config.planFile } : {}),
+    cluster: {
+      missingCrds: config.cluster?.missingCrds ?? 'omit',
+      readinessTimeoutSeconds: config.cluster?.readinessTimeoutSeconds ?? 300,
+    },
   });
 }
 

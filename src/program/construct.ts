@@ -56,12 +56,17 @@ function kube<A>(
 
 /**
  * Registers every declaration, in order, with exactly its declared `dependsOn`. Returns the
- * resources by node id.
+ * resources by node id. With `readinessTimeoutSeconds`, every Kubernetes resource may take at
+ * most that long to create or update (the provider waits for readiness within it).
  */
 export function construct(
   decls: readonly ResourceDecl[],
   provider: k8s.Provider,
+  readinessTimeoutSeconds?: number,
 ): Map<string, pulumi.CustomResource> {
+  const timeouts = readinessTimeoutSeconds
+    ? { create: `${readinessTimeoutSeconds}s`, update: `${readinessTimeoutSeconds}s` }
+    : undefined;
   const byNode = new Map<string, pulumi.CustomResource>();
   const configs = new Map<string, pulumi.Config>();
   const resolve = (v: Value): unknown => {
@@ -83,6 +88,7 @@ export function construct(
     const opts: pulumi.CustomResourceOptions = {
       ...(ctor.kubernetes ? { provider } : {}),
       ...(dependsOn.length ? { dependsOn } : {}),
+      ...(timeouts && ctor.kubernetes ? { customTimeouts: timeouts } : {}),
     };
     byNode.set(decl.nodeId, ctor.make(decl.name, resolve(decl.args) as Args, opts));
   }

@@ -23,6 +23,13 @@ export interface ProgramOptions {
   target: Target;
   /** Absolute directory the manifests are rendered to; required when `target.kind` is `render`. */
   renderDirectory?: string;
+  /**
+   * Plan nodes to leave out on this target (a cluster that does not serve their CRD, as
+   * preflight decided), together with the edges to them. Default none.
+   */
+  omit?: readonly string[];
+  /** Seconds each resource may take to become ready on a cluster. Default: the provider's own. */
+  readinessTimeoutSeconds?: number;
 }
 
 /** The stack outputs. Plain plan values: never a secret. */
@@ -49,8 +56,11 @@ export function createProgram(
   plan: DeploymentPlan,
   options: ProgramOptions,
 ): () => Promise<ProgramOutputs> {
-  const decls = declareResources(plan);
-  const { target, renderDirectory } = options;
+  const omit = new Set(options.omit ?? []);
+  const decls = declareResources(plan)
+    .filter((d) => !omit.has(d.nodeId))
+    .map((d) => ({ ...d, dependsOn: d.dependsOn.filter((id) => !omit.has(id)) }));
+  const { target, renderDirectory, readinessTimeoutSeconds } = options;
   if (target.kind === 'render' && !(renderDirectory && path.isAbsolute(renderDirectory))) {
     throw new InputError('a render target needs an absolute render directory', [
       { field: 'renderDirectory', message: `got ${renderDirectory ?? 'nothing'}` },
@@ -59,7 +69,7 @@ export function createProgram(
   const args = providerArgs(target, plan.namespace, renderDirectory ?? '');
   return async () => {
     const provider = new k8s.Provider(PROVIDER_NAME, args);
-    construct(decls, provider);
+    construct(decls, provider, readinessTimeoutSeconds);
     return {
       namespace: plan.namespace,
       publicUrls: [...plan.outputs.publicUrls],
