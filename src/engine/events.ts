@@ -99,7 +99,16 @@ export class StepRecorder {
     }
     if (event.diagnosticEvent) {
       const d = event.diagnosticEvent;
-      if (d.ephemeral) return undefined;
+      if (d.ephemeral) {
+        // The provider's transient status of a resource it waits for.
+        if (!d.urn || !d.message.trim()) return undefined;
+        return {
+          sequence,
+          kind: 'progress',
+          message: redact(d.message.trim(), this.secrets),
+          name: urnName(d.urn),
+        };
+      }
       const severity = d.severity === 'info#err' ? 'info' : d.severity;
       return {
         sequence,

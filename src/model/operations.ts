@@ -41,7 +41,16 @@ export type ChangeSummary = z.infer<typeof ChangeSummarySchema>;
 export const OperationEventSchema = z.strictObject({
   /** Engine sequence number, monotonic within one operation. */
   sequence: z.number().int(),
-  kind: z.enum(['step-start', 'step-done', 'step-failed', 'diagnostic', 'summary', 'output']),
+  /** `progress`: what a resource is waiting for, e.g. `1/2 Pods available` (transient). */
+  kind: z.enum([
+    'step-start',
+    'step-done',
+    'step-failed',
+    'diagnostic',
+    'progress',
+    'summary',
+    'output',
+  ]),
   op: StepOpSchema.optional(),
   type: z.string().optional(),
   name: z.string().optional(),
@@ -76,6 +85,11 @@ export const UpResultSchema = z.strictObject({
   version: z.number().int().optional(),
   /** The engine's error, when the update failed. */
   error: z.string().optional(),
+  /**
+   * On a cluster target, when the update failed: each object that did not become ready and
+   * why (`Deployment shop-dev/api: pod api-7d9: container api: CrashLoopBackOff, …`).
+   */
+  causes: z.array(z.string()).optional(),
   /** When an automatic rollback ran after a failure: the plan it restored and how it went. */
   rollback: z
     .strictObject({
@@ -125,6 +139,29 @@ export const StackHealthSchema = z.strictObject({
 });
 export type StackHealth = z.infer<typeof StackHealthSchema>;
 
+/** One file of a stack's state that recover found broken, and what it did about it. */
+export const StateRepairSchema = z.strictObject({
+  /** Path relative to the file backend's directory. */
+  file: z.string(),
+  problem: z.enum(['empty', 'truncated']),
+  /** `unrepairable`: left in place, because no intact copy exists to restore it from. */
+  action: z.enum(['moved-aside', 'restored', 'unrepairable']),
+  /** For `restored`: the intact copy (backend-relative) it was restored from. */
+  source: z.string().optional(),
+  /** Where the broken bytes were kept, relative to the state directory's quarantine folder. */
+  keptAs: z.string().optional(),
+});
+export type StateRepair = z.infer<typeof StateRepairSchema>;
+
+/** An engine process a dead operation left running, and whether recover stopped it. */
+export const LeftoverProcessSchema = z.strictObject({
+  pid: z.number().int(),
+  /** `cli`: the pulumi CLI; `plugin`: a provider or language plugin it started. */
+  role: z.enum(['cli', 'plugin']),
+  stopped: z.boolean(),
+});
+export type LeftoverProcess = z.infer<typeof LeftoverProcessSchema>;
+
 export const RecoverResultSchema = z.strictObject({
   project: z.string(),
   environment: z.string(),
@@ -132,5 +169,9 @@ export const RecoverResultSchema = z.strictObject({
   clearedPendingOperations: z.number().int(),
   /** Locks left in place because their holder may still be alive (use force to clear them). */
   keptLocks: z.array(StackLockSchema),
+  /** Broken state files found (empty or truncated) and what was done with each. */
+  repairs: z.array(StateRepairSchema),
+  /** Engine processes of a dead operation on this stack, found by their recorded pids. */
+  leftoverProcesses: z.array(LeftoverProcessSchema),
 });
 export type RecoverResult = z.infer<typeof RecoverResultSchema>;

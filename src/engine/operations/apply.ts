@@ -4,6 +4,7 @@ import { EngineError } from '../../model/errors';
 import type { UpResult } from '../../model/operations';
 import type { DeploymentPlan } from '../../model/plan';
 import type { DeployOptions, EngineCore, PreparedStack } from '../core';
+import { explainClusterFailure } from '../cluster-target';
 import { StepRecorder } from '../events';
 import { maskOutputs, updateMessage } from '../history-entry';
 import { placeholderWarnings } from './warnings';
@@ -17,7 +18,7 @@ export interface UpOptions extends DeployOptions {
 /** Applies `plan` on a prepared stack; an engine failure is a `failed` result. */
 export async function apply(
   core: EngineCore,
-  { stack, secrets }: PreparedStack,
+  { stack, secrets, cluster }: PreparedStack,
   plan: DeploymentPlan,
   env: Environment,
   action: 'up' | 'rollback',
@@ -28,7 +29,7 @@ export async function apply(
     project: plan.app,
     environment: env.name,
     planHash: plan.hash,
-    warnings: placeholderWarnings(secrets.placeholders),
+    warnings: [...cluster.warnings, ...placeholderWarnings(secrets.placeholders)],
   };
   try {
     const result = await core.call(plan.app, env.name, secrets.values, () =>
@@ -49,13 +50,17 @@ export async function apply(
     };
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
+    const causes = await explainClusterFailure(plan, env);
     return {
       ...base,
       status: 'failed',
       changes: recorder.changes(),
       steps: recorder.steps(),
       outputs: {},
-      error: err.message,
+      error: causes.length
+        ? `${err.message}\n${causes.map((c) => `  - ${c}`).join('\n')}`
+        : err.message,
+      ...(causes.length ? { causes } : {}),
     };
   }
 }

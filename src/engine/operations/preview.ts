@@ -20,7 +20,7 @@ export function preview(
   options: PreviewOptions = {},
 ): Promise<PreviewResult> {
   return core.exclusive(plan.app, env.name, async () => {
-    const { stack, secrets } = await core.prepare(plan, env, 'create-or-select', options);
+    const { stack, secrets, cluster } = await core.prepare(plan, env, 'create-or-select', options);
     const recorder = new StepRecorder(options.onEvent, secrets.values);
     const updatePlan = options.saveUpdatePlan ? core.newUpdatePlanPath(plan, env) : undefined;
     await core.call(plan.app, env.name, secrets.values, () =>
@@ -37,7 +37,7 @@ export function preview(
       changes: recorder.changes(),
       steps: recorder.steps(),
       ...(updatePlan ? { updatePlan } : {}),
-      warnings: placeholderWarnings(secrets.placeholders),
+      warnings: [...cluster.warnings, ...placeholderWarnings(secrets.placeholders)],
     };
   });
 }
