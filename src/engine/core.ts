@@ -16,7 +16,7 @@ import { createProgram } from '../program';
 import { PlanArchive } from './archive';
 import { classifyEngineError } from './errors';
 import type { EventSink } from './events';
-import { toHistoryEntry } from './history-entry';
+import { numberVersions, toHistoryEntry } from './history-entry';
 import { StackLocks, type Release } from './lock';
 import { lockDirectory, readLocks } from './locks-on-disk';
 import { syncSecrets, type MissingSecretPolicy, type SecretSync } from './secrets';
@@ -160,7 +160,7 @@ export class EngineCore {
     const entries = await this.call(project, environment, [], () =>
       stack.history(undefined, undefined, false),
     );
-    return entries.map(toHistoryEntry);
+    return numberVersions(entries.map(toHistoryEntry));
   }
 
   /** Plan hashes of successful stackpilot updates, newest first; none for a missing stack. */

@@ -25,6 +25,16 @@ export function toHistoryEntry(u: UpdateSummary): HistoryEntry {
   };
 }
 
+/**
+ * Gives entries (newest first) their update numbers where the backend does not: the file
+ * backend reports version 0 for every update, so the oldest is numbered 1 and each later one
+ * the next number, as the service backend numbers them. Entries that carry a version keep it.
+ */
+export function numberVersions(entries: HistoryEntry[]): HistoryEntry[] {
+  if (entries.some((e) => e.version > 0)) return entries;
+  return entries.map((e, i) => ({ ...e, version: entries.length - i }));
+}
+
 /** Stack outputs, sorted by key, with secret values masked. */
 export function maskOutputs(outputs: OutputMap): Record<string, unknown> {
   const out: Record<string, unknown> = {};

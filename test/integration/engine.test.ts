@@ -116,6 +116,30 @@ describe('engine (real Pulumi engine, render to directory)', function () {
     );
   });
 
+  it('refuses to roll back to a plan the stack only previewed, and numbers history versions', async () => {
+    const { plan } = await referencePlan('dev');
+    const unapproved = await referencePlan('dev', (e) => ({
+      ...e,
+      components: { ...e.components, web: { ...(e.components.web ?? {}), replicas: 4 } },
+    }));
+    await t.engine.preview(unapproved.plan, unapproved.env, { missingSecrets: 'placeholder' });
+    assert.ok(t.engine.archive.has(unapproved.plan.hash), 'the preview archived the plan');
+    const before = snapshotDir(renderDir);
+    await assert.rejects(
+      t.engine.rollback(plan.app, unapproved.env, {
+        to: unapproved.plan.hash,
+        missingSecrets: 'placeholder',
+      }),
+      (err: unknown) => err instanceof ConflictError && err.code === 'rollback_not_deployed',
+    );
+    assert.deepEqual(snapshotDir(renderDir), before, 'nothing was deployed');
+    const history = await t.engine.history(plan.app, 'dev');
+    assert.deepEqual(
+      history.map((h) => h.version),
+      history.map((_, i) => history.length - i),
+    );
+  });
+
   it('keeps secret canaries out of the state file, history and outputs', async () => {
     const { plan } = await referencePlan('dev');
     const stateFiles = findFiles(join(t.stateDir, 'backend'), (f) => f.endsWith('.json'));
