@@ -3,10 +3,15 @@
  * are set, and filling the rest from `STACKPILOT_SECRET_<NAME>` environment variables or,
  * for throwaway render targets only, from labelled placeholders.
  */
+import { spawn } from 'node:child_process';
 import type { Stack } from '@pulumi/pulumi/automation';
 import { SECRETS_NAMESPACE } from '../model/environment';
 import { InputError } from '../model/errors';
 import type { DeploymentPlan } from '../model/plan';
+import { redact } from './redact';
+
+/** Prefix of the environment variables that carry secret values. */
+export const SECRET_ENV_PREFIX = 'STACKPILOT_SECRET_';
 
 /** What to do about a secret that has no value: fail, or set a labelled placeholder. */
 export type MissingSecretPolicy = 'error' | 'placeholder';
@@ -28,7 +33,71 @@ export function secretEnvVar(key: string): string {
   const name = key.startsWith(`${SECRETS_NAMESPACE}:`)
     ? key.slice(SECRETS_NAMESPACE.length + 1)
     : key;
-  return `STACKPILOT_SECRET_${name.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase()}`;
+  return `${SECRET_ENV_PREFIX}${name.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase()}`;
+}
+
+/**
+ * Environment overrides that unset every `STACKPILOT_SECRET_*` variable of this process in a
+ * child. The Automation API starts the pulumi CLI with this process's environment plus the
+ * workspace's variables, and Node leaves a variable whose value is `undefined` out of a
+ * child's environment: so these entries keep secret values away from the CLI and its plugins,
+ * which read secrets from the stack config, never from these variables.
+ */
+export function withoutSecretValues(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const unset: Record<string, string | undefined> = {};
+  for (const key of Object.keys(env)) if (key.startsWith(SECRET_ENV_PREFIX)) unset[key] = undefined;
+  return unset as Record<string, string>;
+}
+
+/**
+ * Sets secret config values on the stack, each through `pulumi config set --secret --raw KEY`
+ * with the value on the command's standard input (the CLI reads it from there when no value
+ * argument is given and stdin is not a terminal): never on a command line, where any local
+ * user could read it, as the Automation API's setConfig and setAllConfig would put it. Runs
+ * the stack's own CLI in the stack's workspace with the Automation API's environment.
+ */
+export async function setSecretConfig(stack: Stack, values: Record<string, string>): Promise<void> {
+  const ws = stack.workspace;
+  for (const [key, value] of Object.entries(values)) {
+    await runWithStdin(
+      ws.pulumiCommand.command,
+      ['config', 'set', '--secret', '--raw', '--stack', stack.name, '--non-interactive', '--', key],
+      {
+        cwd: ws.workDir,
+        env: { ...process.env, ...withoutSecretValues(), ...ws.envVars },
+        input: value,
+        secrets: Object.values(values),
+      },
+    );
+  }
+}
+
+function runWithStdin(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input: string; secrets: string[] },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => reject(new Error(redact(err.message, options.secrets))));
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(
+            `pulumi config set failed (exit ${code ?? 'signal'}):\n${redact(stderr, options.secrets)}`,
+          ),
+        );
+    });
+    child.stdin.on('error', () => undefined); // a CLI that exits early closes its stdin
+    child.stdin.end(options.input);
+  });
 }
 
 /** The outcome of making sure every secret has a value. */
@@ -54,19 +123,16 @@ export async function syncSecrets(
   const values: string[] = [];
   const placeholders: string[] = [];
   const missing: string[] = [];
-  const toSet: Record<string, { value: string; secret: true }> = {};
+  const toSet: Record<string, string> = {};
   for (const key of requiredSecretKeys(plan)) {
     const fromEnv = env[secretEnvVar(key)];
     if (fromEnv) {
-      toSet[key] = { value: fromEnv, secret: true };
+      toSet[key] = fromEnv;
       values.push(fromEnv);
     } else if (existing[key]) {
       values.push(existing[key].value);
     } else if (policy === 'placeholder') {
-      toSet[key] = {
-        value: `placeholder-${key.replace(/[^a-z0-9]/gi, '-').toLowerCase()}`,
-        secret: true,
-      };
+      toSet[key] = `placeholder-${key.replace(/[^a-z0-9]/gi, '-').toLowerCase()}`;
       placeholders.push(key);
     } else {
       missing.push(key);
@@ -81,8 +147,8 @@ export async function syncSecrets(
       })),
     );
   }
-  // One CLI call for all of them: each call is a process start.
-  if (Object.keys(toSet).length) await stack.setAllConfig(toSet);
+  // One CLI call per value, each on standard input: never in a command line.
+  await setSecretConfig(stack, toSet);
   // Existing config values of every namespace are redacted too, secret or not-yet-known.
   for (const [key, value] of Object.entries(existing))
     if (value.secret && !key.startsWith('stackpilot:')) values.push(value.value);

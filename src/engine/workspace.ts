@@ -11,6 +11,7 @@ import {
   type PulumiFn,
   type Stack,
 } from '@pulumi/pulumi/automation';
+import { withoutSecretValues } from './secrets';
 import { cliRoot, engineEnv, type Toolchain } from './toolchain';
 import { classifyEngineError } from './errors';
 import { writeFileAtomic } from './write-file-atomic';
@@ -65,10 +66,13 @@ export async function openStack(
   const options = {
     workDir,
     pulumiCommand: await pulumiCommand(ctx.toolchain),
-    envVars: engineEnv(ctx.toolchain, {
-      PULUMI_BACKEND_URL: ctx.backendUrl,
-      PULUMI_CONFIG_PASSPHRASE: ctx.passphrase,
-    }),
+    envVars: {
+      ...withoutSecretValues(),
+      ...engineEnv(ctx.toolchain, {
+        PULUMI_BACKEND_URL: ctx.backendUrl,
+        PULUMI_CONFIG_PASSPHRASE: ctx.passphrase,
+      }),
+    },
     secretsProvider: 'passphrase',
   };
   const args = { projectName: project, stackName: environment, program };
