@@ -29,6 +29,7 @@ import {
   type PassphrasePolicy,
   type StateLayout,
 } from './state';
+import { ProcessTracker, type TrackedOperation } from './processes';
 import { findToolchain, type Toolchain } from './toolchain';
 import { openStack, type OpenMode, type WorkspaceContext } from './workspace';
 
@@ -70,16 +71,25 @@ export interface PreparedStack {
 /** The program of a stack that runs no resources: for history, outputs, config and state. */
 export const emptyProgram: PulumiFn = async () => ({});
 
+/** Throws a ConflictError (`cancelled`) when `signal` was aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ConflictError('the operation was cancelled', 'cancelled');
+}
+
 /** Shared state and helpers of the engine's operations. */
 export class EngineCore {
   readonly layout: StateLayout;
   readonly archive: PlanArchive;
   private readonly locks = new StackLocks();
+  /** The engine processes of each operation this process runs, for recover after a crash. */
+  readonly processes: ProcessTracker;
+  private readonly tracked = new Map<string, TrackedOperation>();
   private context: { ws: WorkspaceContext; passphrase: Passphrase } | undefined;
 
   constructor(readonly options: EngineOptions = {}) {
     this.layout = stateLayout(options.stateDir ?? '.stackpilot');
     this.archive = new PlanArchive(this.layout.plansDir);
+    this.processes = new ProcessTracker(this.layout.processesDir);
   }
 
   /** The environment for `STACKPILOT_SECRET_*` values and the passphrase. */
@@ -113,9 +123,10 @@ export class EngineCore {
     return lockDirectory(this.workspace().ws.backendUrl, project, environment);
   }
 
-  /** Opens a stack with `program`. */
+  /** Opens a stack with `program`; inside `exclusive`, its engine processes are tracked. */
   open(project: string, environment: string, program: PulumiFn, mode: OpenMode): Promise<Stack> {
-    return openStack(this.workspace().ws, project, environment, program, mode);
+    const tracked = this.tracked.get(`${project}/${environment}`);
+    return openStack(this.workspace().ws, project, environment, program, mode, tracked?.env);
   }
 
   /** Archives the plan and opens its stack with the plan's program and every secret set. */
@@ -125,9 +136,13 @@ export class EngineCore {
     mode: OpenMode,
     options: DeployOptions,
   ): Promise<PreparedStack> {
+    throwIfAborted(options.signal);
     this.archive.put(plan);
     const stack = await this.open(plan.app, env.name, this.programFor(plan, env), mode);
-    return { stack, secrets: await this.syncSecrets(stack, plan, options.missingSecrets) };
+    const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
+    // An abort while preparing must stop the operation: the engine call is not running yet.
+    throwIfAborted(options.signal);
+    return { stack, secrets };
   }
 
   /** The inline program of `plan` on `env`'s target. */
@@ -237,9 +252,13 @@ export class EngineCore {
         `stack ${key} is busy with another operation in this process`,
         'stack_busy',
       );
+    const tracked = this.processes.track(project, environment);
+    this.tracked.set(key, tracked);
     try {
       return await fn();
     } finally {
+      this.tracked.delete(key);
+      tracked.stop();
       release();
     }
   }

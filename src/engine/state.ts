@@ -8,6 +8,8 @@
  * plans/<hash>.json   content-addressed archive of every plan previewed or deployed
  * update-plans/       Pulumi update plans saved by previews, for approval-bound ups
  * rendered/<env>/     YAML rendered by render targets
+ * processes/          one record per running operation: its engine processes (pids, start times)
+ * quarantine/         broken backend files that recover replaced or moved aside, kept as found
  * ```
  */
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,8 @@ export interface StateLayout {
   plansDir: string;
   updatePlansDir: string;
   renderedDir: string;
+  processesDir: string;
+  quarantineDir: string;
 }
 
 /** The layout under `root` (made absolute against the working directory). */
@@ -37,6 +41,8 @@ export function stateLayout(root: string): StateLayout {
     plansDir: join(abs, 'plans'),
     updatePlansDir: join(abs, 'update-plans'),
     renderedDir: join(abs, 'rendered'),
+    processesDir: join(abs, 'processes'),
+    quarantineDir: join(abs, 'quarantine'),
   };
 }
 

@@ -53,13 +53,17 @@ function ensureProjectFile(workDir: string, project: string): void {
 /** How to open a stack: create it when missing, or only select an existing one. */
 export type OpenMode = 'create-or-select' | 'select';
 
-/** Opens `project/environment`, running `program` for operations that need one. */
+/**
+ * Opens `project/environment`, running `program` for operations that need one. `extraEnv` is
+ * added to the environment of the stack's pulumi commands (e.g. the operation's marker).
+ */
 export async function openStack(
   ctx: WorkspaceContext,
   project: string,
   environment: string,
   program: PulumiFn,
   mode: OpenMode,
+  extraEnv: Record<string, string> = {},
 ): Promise<Stack> {
   const workDir = join(ctx.workspacesDir, project);
   ensureProjectFile(workDir, project);
@@ -71,6 +75,7 @@ export async function openStack(
       ...engineEnv(ctx.toolchain, {
         PULUMI_BACKEND_URL: ctx.backendUrl,
         PULUMI_CONFIG_PASSPHRASE: ctx.passphrase,
+        ...extraEnv,
       }),
     },
     secretsProvider: 'passphrase',

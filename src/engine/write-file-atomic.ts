@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
  * reader (or a concurrent writer in this or another process) sees the old file or the new
  * one, never half of one. Creates the parent directory.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   writeFileSync(tmp, text);
