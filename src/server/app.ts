@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { InputError } from '../model/errors';
-import { audit } from './operations';
+import { audit } from './audit-log';
 import { identify, requireRole } from './auth';
 import type { AppDeps } from './deps';
 import { HttpError, toProblem, zodIssues, type ProblemIssue } from './problem';

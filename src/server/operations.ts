@@ -13,6 +13,7 @@ import {
   checkRollbackTarget,
   checkUpBinding,
 } from './approval-rules';
+import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 import { toProblem } from './problem';
 import type { Principal } from './route';
@@ -31,25 +32,6 @@ export interface Accepted {
 export interface Caller {
   principal: Principal;
   requestId: string;
-}
-
-/** Writes an audit entry; a failing audit write is logged, never thrown at the caller. */
-export function audit(
-  deps: AppDeps,
-  entry: {
-    who: string;
-    action: string;
-    target: string;
-    outcome: string;
-    requestId?: string;
-    detail?: string;
-  },
-): void {
-  try {
-    deps.store.audit.record(entry);
-  } catch (err) {
-    deps.logger.error({ err, audit: entry }, 'could not write an audit entry');
-  }
 }
 
 /** A plan by id or hash, or a NotFoundError. */

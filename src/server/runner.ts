@@ -4,6 +4,7 @@
  * subscribers (SSE); the outcome is written when the task ends, whatever happens.
  */
 import type { Logger } from 'pino';
+import { ConflictError } from '../model/errors';
 import type { OperationEvent } from '../model/operations';
 import type { OperationRecord, OperationStatus, Store } from '../store';
 import { toProblem, type Problem } from './problem';
@@ -17,8 +18,18 @@ export interface TaskOutcome {
   updatePlan?: string;
 }
 
+/** What a task gets besides `emit`: its operation, and a signal that fires when it is cancelled. */
+export interface TaskContext {
+  operation: OperationRecord;
+  /** Aborted by {@link OperationRunner.cancelAll} (server shutdown): pass it to the engine. */
+  signal: AbortSignal;
+}
+
 /** The work of one operation; `emit` records an event. Thrown errors make the operation fail. */
-export type Task = (emit: (event: OperationEvent) => void) => Promise<TaskOutcome>;
+export type Task = (
+  emit: (event: OperationEvent) => void,
+  context: TaskContext,
+) => Promise<TaskOutcome>;
 
 /** What a subscriber to an operation hears. */
 export type RunnerMessage =
@@ -29,6 +40,7 @@ type Listener = (message: RunnerMessage) => void;
 interface Job {
   op: OperationRecord;
   task: Task;
+  abort: AbortController;
 }
 
 /** The stack an operation works on. */
@@ -76,7 +88,7 @@ export class OperationRunner {
     const key = stackKey(op.project, op.environment);
     const ahead = this.load(op.project, op.environment);
     const queue = this.waiting.get(key) ?? [];
-    queue.push({ op, task });
+    queue.push({ op, task, abort: new AbortController() });
     this.waiting.set(key, queue);
     this.pump(key);
     return ahead;
@@ -91,6 +103,23 @@ export class OperationRunner {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(operationId);
     };
+  }
+
+  /**
+   * Cancels every running operation (their engine calls get the abort signal: the pulumi CLI
+   * is interrupted and stops cleanly) and drops the waiting ones, which end `failed` with a
+   * `cancelled` problem. For shutdown: resolves once nothing runs.
+   */
+  cancelAll(): Promise<void> {
+    for (const [key, queue] of this.waiting) {
+      this.waiting.delete(key);
+      for (const job of queue) {
+        job.abort.abort();
+        void this.run(job);
+      }
+    }
+    for (const job of this.active.values()) job.abort.abort();
+    return this.idle();
   }
 
   /** Resolves once no operation runs or waits. */
@@ -115,14 +144,19 @@ export class OperationRunner {
     });
   }
 
-  private async run({ op, task }: Job): Promise<void> {
+  private async run({ op, task, abort }: Job): Promise<void> {
     const { store, logger } = this.deps;
     let outcome: TaskOutcome;
     try {
       const base =
         op.kind === 'preview' ? store.operations.lastChange(op.project, op.environment) : undefined;
       store.operations.start(op.id, base?.id);
-      outcome = await task((event) => this.record(op.id, event));
+      if (abort.signal.aborted)
+        throw new ConflictError('the server shut down before this operation started', 'cancelled');
+      outcome = await task((event) => this.record(op.id, event), {
+        operation: op,
+        signal: abort.signal,
+      });
     } catch (err) {
       const mapped = toProblem(err, { instance: `/v1/operations/${op.id}` });
       if (mapped.unexpected)

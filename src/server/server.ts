@@ -59,7 +59,11 @@ export interface RunningServer {
   store: Store;
   /** What start-up recovery did. */
   startup: StartupReport;
-  /** Stops accepting requests, lets queued and running operations finish, closes the database. */
+  /**
+   * Stops accepting requests, cancels the running operations (the engine interrupts the pulumi
+   * CLI, which stops cleanly and releases its lock) and the queued ones, waits for them to end,
+   * and closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -147,7 +151,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       (closing ??= (async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
-        await deps.runner.idle();
+        await deps.runner.cancelAll();
         server.closeAllConnections();
         await closed;
         deps.store.close();

@@ -2,11 +2,14 @@
  * Start-up recovery. Operations a dead process left `queued` or `running` are marked
  * `interrupted` (in one transaction); each stack that had one running gets a recover
  * operation through the runner, which clears the locks and pending operations the dead
- * process left — stale ones only, never a lock whose holder still lives.
+ * process left — stale ones only, never a lock whose holder still lives — and, before it opens
+ * the stack, stops the engine processes the dead server left and repairs the backend files a
+ * killed engine broke (each repair and stopped process has an audit entry).
  */
 import { NotFoundError } from '../model/errors';
 import type { AppDeps } from './deps';
-import { audit } from './operations';
+import { audit } from './audit-log';
+import { recoverOutcome } from './recovery-audit';
 import { stackKey } from './runner';
 
 /** What start-up recovery found and scheduled. */
@@ -63,7 +66,12 @@ export function recoverInterrupted(deps: AppDeps): StartupReport {
     });
     deps.runner.submit(op, async () => {
       try {
-        return { status: 'succeeded', result: await deps.engine.recover(project, environment) };
+        return recoverOutcome(
+          deps,
+          op.id,
+          'system',
+          await deps.engine.recover(project, environment),
+        );
       } catch (err) {
         // A stack the dead process never got to create has nothing to recover.
         if (err instanceof NotFoundError)
@@ -75,6 +83,8 @@ export function recoverInterrupted(deps: AppDeps): StartupReport {
               clearedLocks: 0,
               clearedPendingOperations: 0,
               keptLocks: [],
+              repairs: [],
+              leftoverProcesses: [],
             },
           };
         throw err;

@@ -11,6 +11,7 @@ import type { UpResult } from '../model/operations';
 import type { DeploymentPlan } from '../model/plan';
 import type { AppDeps } from './deps';
 import { toProblem } from './problem';
+import { recoverOutcome } from './recovery-audit';
 import type { Task, TaskOutcome } from './runner';
 
 /** The placeholder policy applies to render targets only; real clusters always need values. */
@@ -19,9 +20,10 @@ export function secretsPolicy(deps: AppDeps, env: Environment): MissingSecretPol
 }
 
 export function previewTask(deps: AppDeps, plan: DeploymentPlan, env: Environment): Task {
-  return async (emit) => {
+  return async (emit, { signal }) => {
     const { updatePlan, ...result } = await deps.engine.preview(plan, env, {
       onEvent: emit,
+      signal,
       saveUpdatePlan: true,
       missingSecrets: secretsPolicy(deps, env),
     });
@@ -35,10 +37,11 @@ export function upTask(
   env: Environment,
   updatePlan: string | undefined,
 ): Task {
-  return async (emit) =>
+  return async (emit, { signal }) =>
     upOutcome(
       await deps.engine.up(plan, env, {
         onEvent: emit,
+        signal,
         missingSecrets: secretsPolicy(deps, env),
         ...(updatePlan ? { updatePlan } : {}),
       }),
@@ -51,10 +54,11 @@ export function rollbackTask(
   env: Environment,
   to: string | undefined,
 ): Task {
-  return async (emit) =>
+  return async (emit, { signal }) =>
     upOutcome(
       await deps.engine.rollback(project, env, {
         onEvent: emit,
+        signal,
         missingSecrets: secretsPolicy(deps, env),
         ...(to ? { to } : {}),
       }),
@@ -67,10 +71,13 @@ export function recoverTask(
   environment: string,
   force: boolean,
 ): Task {
-  return async () => ({
-    status: 'succeeded',
-    result: await deps.engine.recover(project, environment, { force }),
-  });
+  return async (_emit, { operation }) =>
+    recoverOutcome(
+      deps,
+      operation.id,
+      operation.requester,
+      await deps.engine.recover(project, environment, { force }),
+    );
 }
 
 function upOutcome(result: UpResult): TaskOutcome {

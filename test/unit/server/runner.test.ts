@@ -55,6 +55,26 @@ describe('server: operation runner', () => {
     );
   });
 
+  it('cancels the running operations through their signal and the queued ones at shutdown', async () => {
+    const [a1, a2] = [op('dev'), op('dev')];
+    let sawAbort = false;
+    runner.submit(a1, async (_emit, { signal }) => {
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+      sawAbort = true;
+      return { status: 'failed' as const };
+    });
+    runner.submit(a2, task('a2', Promise.resolve()));
+    await new Promise((r) => setImmediate(r));
+    await runner.cancelAll();
+    assert.ok(sawAbort, 'the running task heard the abort');
+    assert.deepEqual(log, [], 'the queued one never started');
+    const queued = store.operations.get(a2.id);
+    assert.deepEqual(
+      [store.operations.get(a1.id)?.status, queued?.status, queued?.error?.code],
+      ['failed', 'failed', 'cancelled'],
+    );
+  });
+
   it('stores events as they arrive, tells subscribers, and ends with the final status', async () => {
     const a = op('dev');
     const heard: RunnerMessage[] = [];

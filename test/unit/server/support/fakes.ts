@@ -109,7 +109,15 @@ export class FakeEngine implements EngineLike {
 
   async recover(project: string, environment: string) {
     this.calls.push({ op: 'recover', stack: `${project}/${environment}` });
-    return { project, environment, clearedLocks: 0, clearedPendingOperations: 0, keptLocks: [] };
+    return {
+      project,
+      environment,
+      clearedLocks: 0,
+      clearedPendingOperations: 0,
+      keptLocks: [],
+      repairs: [],
+      leftoverProcesses: [],
+    };
   }
 }
 
