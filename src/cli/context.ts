@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { Engine } from '../engine';
 import { loadSkillsFile } from '../plan';
+import { cancelSignal, throwIfCancelled } from './cancel';
 import type { Output } from './output';
 
 /** Options every command accepts. */
@@ -40,6 +41,16 @@ export class CliContext {
       resolve(this.options.skills ?? 'stackpilot.skills.yaml'),
       this.options.skills !== undefined,
     );
+  }
+
+  /** Aborted on SIGINT/SIGTERM: pass it to every engine operation. */
+  get signal(): AbortSignal {
+    return cancelSignal;
+  }
+
+  /** Throws when the run was cancelled, so that no new engine operation starts. */
+  throwIfCancelled(): void {
+    throwIfCancelled();
   }
 
   /** The engine over the state directory; says so when it generated a passphrase. */

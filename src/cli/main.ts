@@ -5,20 +5,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CommanderError } from 'commander';
+import { cancelledExitCode, installSignalHandlers } from './cancel';
 import { describeError, ExitCode } from './exit-codes';
 import { processOutput, styles } from './output';
 import { buildProgram } from './program';
 
 async function main(argv: string[]): Promise<number> {
   const out = processOutput();
+  installSignalHandlers(out);
   const program = buildProgram(out).exitOverride();
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    return (
+      cancelledExitCode() ?? (typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok)
+    );
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
     }
+    const cancelled = cancelledExitCode();
+    if (cancelled !== undefined) return cancelled;
     const errorId = randomUUID().slice(0, 8);
     const { code, message, hint } = describeError(err, errorId);
     const s = styles(out);

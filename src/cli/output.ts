@@ -14,13 +14,29 @@ export interface Output {
   readonly color: boolean;
 }
 
-/** Output to the process's stdout/stderr. */
+/**
+ * Output to the process's stdout/stderr. A stream whose reader went away (`stackpilot … | head`)
+ * is dropped quietly: later writes to it are skipped and the command ends as it would have.
+ */
 export function processOutput(): Output {
   const color = pc.isColorSupported && Boolean(process.stdout.isTTY);
+  const write = guarded(process.stdout);
+  const writeErr = guarded(process.stderr);
   return {
     color,
-    line: (text = '') => process.stdout.write(`${text}\n`),
-    note: (text) => process.stderr.write(`${text}\n`),
+    line: (text = '') => write(`${text}\n`),
+    note: (text) => writeErr(`${text}\n`),
+  };
+}
+
+/** A writer to `stream` that stops at the first error (EPIPE: the reader closed the pipe). */
+function guarded(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
   };
 }
 

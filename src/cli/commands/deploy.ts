@@ -63,6 +63,7 @@ export function registerDeploy(program: Command, ctx: () => CliContext): void {
       writePlanFiles(plan, defaultPlanDir(c, plan));
       const result = await c.engine().preview(plan, env, {
         missingSecrets: secretPolicy(env),
+        signal: c.signal,
         ...(opts.json ? {} : { onEvent: progressPrinter(c.out, plan.nodes.length) }),
       });
       if (opts.json) printJson(c.out, result);
@@ -82,11 +83,16 @@ export function registerDeploy(program: Command, ctx: () => CliContext): void {
       const { plan, env } = await planRepository(c, dir, opts.env, { deployed: true });
       const files = writePlanFiles(plan, defaultPlanDir(c, plan));
       const engine = c.engine();
-      const preview = await engine.preview(plan, env, { missingSecrets: secretPolicy(env) });
+      const preview = await engine.preview(plan, env, {
+        missingSecrets: secretPolicy(env),
+        signal: c.signal,
+      });
       if (!opts.json) printPreview(c, preview);
       await confirmGated(env, 'apply', opts.yes);
+      c.throwIfCancelled();
       const result = await engine.up(plan, env, {
         missingSecrets: secretPolicy(env),
+        signal: c.signal,
         ...(opts.json ? {} : { onEvent: progressPrinter(c.out, plan.nodes.length) }),
       });
       if (opts.json) printJson(c.out, result);
@@ -124,8 +130,10 @@ export function registerDeploy(program: Command, ctx: () => CliContext): void {
         const c = ctx();
         const env = await loadEnvironment(c.stacksDir, opts.env);
         await confirmGated(env, 'roll back', opts.yes);
+        c.throwIfCancelled();
         const result = await c.engine().rollback(await projectName(app), env, {
           missingSecrets: secretPolicy(env),
+          signal: c.signal,
           ...(opts.to ? { to: opts.to } : {}),
           ...(opts.json ? {} : { onEvent: progressPrinter(c.out, 0) }),
         });

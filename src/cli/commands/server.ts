@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../model/errors';
 import { startServer } from '../../server';
 import { createToken, openStore, RoleSchema } from '../../store';
+import { markCleanShutdown } from '../cancel';
 import { GATE_EXIT_HELP, runGate } from '../gate';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
@@ -35,11 +36,13 @@ export function registerServer(program: Command, ctx: () => CliContext): void {
       c.out.note(
         `stackpilot server listening on ${server.url} (state ${c.stateDir}); Ctrl-C stops it`,
       );
+      // SIGINT/SIGTERM (see cancel.ts): cancel the running operations, wait for them, stop.
       await new Promise<void>((resolve) => {
-        const stop = () => void server.close().then(resolve);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        if (c.signal.aborted) resolve();
+        else c.signal.addEventListener('abort', () => resolve(), { once: true });
       });
+      await server.close();
+      markCleanShutdown();
     });
 
   const tokens = program

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { SECRETS_NAMESPACE } from '../../model/environment';
 import { InputError } from '../../model/errors';
 import type { CliContext } from '../context';
-import { printJson, styles, table } from '../output';
+import { printJson, table } from '../output';
 import { projectName } from '../pipeline';
+import { ExitCode } from '../exit-codes';
 import { formatChanges } from '../progress';
+import { printRecovery, recordRecovery } from '../recovery';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -44,7 +46,7 @@ export function registerStack(program: Command, ctx: () => CliContext): void {
   program
     .command('recover')
     .description(
-      'Inspect a stack and clear what a crashed operation left: stale locks and pending operations',
+      'Clear what a crashed operation left: its engine processes, stale locks, broken state files (restored from Pulumi backups) and pending operations',
     )
     .argument('<app>', 'app name or repository directory')
     .requiredOption('-e, --env <env>', 'environment')
@@ -52,21 +54,14 @@ export function registerStack(program: Command, ctx: () => CliContext): void {
     .option('--json', 'print as JSON')
     .action(async (app: string, opts: { env: string; force?: boolean; json?: boolean }) => {
       const c = ctx();
-      const s = styles(c.out);
       const name = await projectName(app);
-      const before = await c.engine().inspect(name, opts.env);
+      // No inspect before: opening a stack reads its checkpoint, which recover may have to repair.
       const result = await c.engine().recover(name, opts.env, { force: Boolean(opts.force) });
-      if (opts.json) return printJson(c.out, { before, result });
-      c.out.line(
-        `${name}/${opts.env}: cleared ${result.clearedLocks} lock(s) and ${result.clearedPendingOperations} pending operation(s)`,
-      );
-      for (const l of result.keptLocks) {
-        c.out.line(
-          s.warn(
-            `kept lock of ${l.user ?? '?'}@${l.host ?? '?'} pid ${l.pid ?? '?'}: its holder may be alive (use --force if you know it is not)`,
-          ),
-        );
-      }
+      recordRecovery(c.stateDir, result);
+      const unrepairable = result.repairs.filter((r) => r.action === 'unrepairable');
+      if (unrepairable.length) process.exitCode = ExitCode.conflict;
+      if (opts.json) return printJson(c.out, { result });
+      printRecovery(c, result);
     });
 
   const secrets = program
