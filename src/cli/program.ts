@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerDeploy } from './commands/deploy';
+import { registerDrift } from './commands/drift';
 import { registerEject } from './commands/eject';
 import { registerPlan } from './commands/plan';
 import { registerRender } from './commands/render';
@@ -49,6 +50,7 @@ export function buildProgram(out: Output): Command {
   registerEject(program, ctx);
   registerDeploy(program, ctx);
   registerStack(program, ctx);
+  registerDrift(program, ctx);
   registerServer(program, ctx);
   return program;
 }

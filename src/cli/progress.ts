@@ -25,6 +25,7 @@ export function progressPrinter(
   const s = styles(out);
   const started = now();
   let done = 0;
+  const waiting = new Map<string, string>();
   return (event: OperationEvent) => {
     const elapsed = `${((now() - started) / 1000).toFixed(1)}s`;
     if (event.kind === 'step-done' && event.op !== 'same') {
@@ -33,6 +34,11 @@ export function progressPrinter(
       out.note(
         `${colour(`${SIGN[event.op ?? ''] ?? '~'} ${event.op}`)}  ${event.type} ${event.name}  ${s.dim(`(${done}/${total}, ${elapsed})`)}`,
       );
+    } else if (event.kind === 'progress' && event.name) {
+      // What a resource waits for, printed when it changes: `1/2 Pods available`.
+      if (waiting.get(event.name) === event.message) return;
+      waiting.set(event.name, event.message ?? '');
+      out.note(s.dim(`… ${event.name}: ${event.message ?? ''}  (${elapsed})`));
     } else if (event.kind === 'step-failed') {
       out.note(s.bad(`✗ ${event.op} failed  ${event.type} ${event.name}  (${elapsed})`));
     } else if (

@@ -6,6 +6,7 @@
  */
 import type { Environment } from '../model/environment';
 import type {
+  DriftResult,
   HistoryEntry,
   PreviewResult,
   RecoverResult,
@@ -16,6 +17,7 @@ import type { DeploymentPlan } from '../model/plan';
 import type { PlanArchive } from './archive';
 import { EngineCore, type DeployOptions, type EngineOptions } from './core';
 import type { UpOptions } from './operations/apply';
+import { drift } from './operations/drift';
 import { inspect, outputs } from './operations/inspect';
 import { preview, type PreviewOptions } from './operations/preview';
 import { recover } from './operations/recover';
@@ -76,6 +78,11 @@ export class Engine {
   /** Reads the live cluster's state back into the stack (cluster targets only). */
   refresh(project: string, env: Environment, options?: DeployOptions): Promise<WholeStackResult> {
     return refresh(this.core, project, env, options);
+  }
+
+  /** Compares the stack's record with the live cluster, field by field (cluster targets only). */
+  drift(project: string, env: Environment, options?: DeployOptions): Promise<DriftResult> {
+    return drift(this.core, project, env, options);
   }
 
   /** Deletes every resource of the stack; the stack and its history stay. */

@@ -11,7 +11,15 @@ import type { OperationRunner } from './runner';
 /** The engine operations the server uses (the real `Engine` has them all). */
 export type EngineLike = Pick<
   Engine,
-  'preview' | 'up' | 'rollback' | 'history' | 'outputs' | 'inspect' | 'recover' | 'deployedPlan'
+  | 'preview'
+  | 'up'
+  | 'rollback'
+  | 'history'
+  | 'outputs'
+  | 'inspect'
+  | 'recover'
+  | 'deployedPlan'
+  | 'drift'
 >;
 
 /** The pure pipeline stages the server calls: analyze, plan and their renderings. */

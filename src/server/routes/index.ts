@@ -7,6 +7,7 @@ import { route, type Route } from '../route';
 import { analysisRoutes } from './analyses';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
+import { driftRoutes } from './drift';
 import { healthRoutes } from './health';
 import { operationRoutes } from './operations';
 import { planRoutes } from './plans';
@@ -33,6 +34,7 @@ export const ROUTES: readonly Route[] = [
   ...analysisRoutes,
   ...planRoutes,
   ...stackRoutes,
+  ...driftRoutes,
   ...operationRoutes,
   ...approvalRoutes,
   ...auditRoutes,
