@@ -41,7 +41,16 @@ export const exposureSkill: Skill = {
         name: c.name,
         component: c.name,
         skill: ID,
-        after: [],
+        // Under blue-green the selector is the switch: it moves only once the colour it
+        // points at is ready, so no request meets a colour that is still starting.
+        after: bg
+          ? [
+              {
+                node: `workload/${c.name}-${bg.active}`,
+                reason: `switch the selector to ${bg.active} only once ${c.name}-${bg.active} is ready`,
+              },
+            ]
+          : [],
         dependsOn: [],
         spec: {
           selector: selectorLabels(app, env, c.name, bg?.active),
