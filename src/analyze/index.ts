@@ -11,14 +11,15 @@
  * compose, unreadable, binary or oversize files, symlink loops — are AppModel warnings naming
  * the file and, when known, the line.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AppModelSchema, type AppModel } from '../model/app';
 import { InputError } from '../model/errors';
 import { assemble } from './assemble';
+import { ConfinedFs } from './confined-fs';
 import { Repo } from './repo';
 import { loadSpec } from './spec';
-import { walkRepository } from './walk';
+import { rootChanged, walkRepository } from './walk';
 import { WarningSink } from './warnings';
 
 export { summarizeAppModel } from './summary';
@@ -31,10 +32,16 @@ export interface AnalyzeOptions {
   maxFileBytes?: number;
   /** Most bytes read over the whole walk. Default 64 MiB. */
   maxTotalBytes?: number;
+  /**
+   * Real paths the repository must lie in (a server's allowed roots). The root is resolved
+   * once, checked on the opened directory, and nothing outside it is read, even when a
+   * directory is swapped for a symlink during the analysis. Default: no such check.
+   */
+  within?: readonly string[];
 }
 
 /** Default bounds: 20 000 files, 1 MiB per file, 64 MiB in total. */
-export const DEFAULT_ANALYZE_OPTIONS: Readonly<Required<AnalyzeOptions>> = {
+export const DEFAULT_ANALYZE_OPTIONS: Readonly<Required<Omit<AnalyzeOptions, 'within'>>> = {
   maxFiles: 20_000,
   maxFileBytes: 1024 * 1024,
   maxTotalBytes: 64 * 1024 * 1024,
@@ -49,7 +56,8 @@ export async function analyzeRepository(
   root: string,
   options: AnalyzeOptions = {},
 ): Promise<AppModel> {
-  const opts = { ...DEFAULT_ANALYZE_OPTIONS, ...options };
+  const { within, ...bounds } = options;
+  const opts = { ...DEFAULT_ANALYZE_OPTIONS, ...bounds };
   for (const [key, value] of Object.entries(opts))
     if (!Number.isInteger(value) || value <= 0)
       throw new InputError('invalid analyze options', [
@@ -66,9 +74,21 @@ export async function analyzeRepository(
       { file: root, message: 'expected a directory' },
     ]);
 
-  const spec = await loadSpec(abs, opts.maxFileBytes);
+  let real: string;
+  let fs: ConfinedFs;
+  try {
+    real = await realpath(abs);
+    fs = await ConfinedFs.openRoot(real, within);
+  } catch (err) {
+    throw rootChanged(root, err);
+  }
+  const spec = await loadSpec(real, opts.maxFileBytes, fs);
   const warnings = new WarningSink();
-  const files = await walkRepository(abs, { ...opts, ignore: spec?.spec.ignore ?? [] }, warnings);
+  const files = await walkRepository(
+    real,
+    { ...opts, ignore: spec?.spec.ignore ?? [], ...(within ? { within } : {}) },
+    warnings,
+  );
   const model = assemble({
     repo: new Repo(files),
     warnings,

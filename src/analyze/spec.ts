@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ComponentKindSchema, LanguageSchema } from '../model/app';
 import { InputError, type InputIssue } from '../model/errors';
+import type { ConfinedFs } from './confined-fs';
 import { Draft, PRIORITY, type Loc } from './draft';
 import { storeFromImage } from './detectors/datastores';
 import { parseYaml, type YamlDoc } from './parse/yaml';
@@ -115,11 +116,13 @@ export interface LoadedSpec {
 
 /**
  * Reads and validates the spec at the repository root, or returns `undefined` when there is
- * none. Read before the walk because its `ignore` patterns shape the walk.
+ * none. Read before the walk because its `ignore` patterns shape the walk. With `fs`, the file
+ * is read through it (confined to the root: a spec swapped for a symlink is not read).
  */
 export async function loadSpec(
   root: string,
   maxFileBytes: number,
+  fs?: ConfinedFs,
 ): Promise<LoadedSpec | undefined> {
   for (const file of SPEC_FILES) {
     const abs = join(root, file);
@@ -133,7 +136,7 @@ export async function loadSpec(
       ]);
     let text: string;
     try {
-      text = await readFile(abs, 'utf8');
+      text = fs ? await readConfined(fs, abs) : await readFile(abs, 'utf8');
     } catch (err) {
       throw new InputError('invalid app spec', [
         { file, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` },
@@ -142,6 +145,15 @@ export async function loadSpec(
     return parseSpec(file, text);
   }
   return undefined;
+}
+
+async function readConfined(fs: ConfinedFs, abs: string): Promise<string> {
+  const { handle } = await fs.openFile(abs);
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Validates spec text; every problem is an issue with its line. */

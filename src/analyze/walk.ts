@@ -2,14 +2,18 @@
  * The bounded repository walk: from a root directory to the list of files the analysis may
  * read. It skips dependency, VCS, virtualenv and build-output directories and everything the
  * repository's `.gitignore` files exclude; it follows symlinks that stay inside the root and
- * reports loops, and it is bounded in file count, per-file bytes and total bytes.
+ * reports loops, and it is bounded in file count, per-file bytes and total bytes. Every read
+ * goes through a ConfinedFs: a directory or file swapped for a symlink out of the root while
+ * the walk runs is refused at whatever level it happens, never read.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, type Dirent, type Stats } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { type Dirent, type Stats } from 'node:fs';
+import { realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { InputError } from '../model/errors';
+import { ConfinedFs } from './confined-fs';
+import { Limiter } from './limiter';
 import { baseOf, joinRel, relTo } from './paths';
 import type { RepoFile } from './repo';
 import type { WarningSink } from './warnings';
@@ -21,6 +25,11 @@ export interface WalkOptions {
   maxTotalBytes: number;
   /** Extra gitignore-syntax patterns applied at the root (from `stackpilot.yaml` `ignore`). */
   ignore?: readonly string[];
+  /**
+   * Real paths the root itself must lie in (the server's allowed roots), checked on the opened
+   * root directory. Default: no such check.
+   */
+  within?: readonly string[];
 }
 
 /** Directory names never descended into: dependencies, VCS data, caches and build output. */
@@ -75,25 +84,6 @@ interface DirTask {
   ignores: ReadonlyArray<{ base: string; ig: Ignore }>;
 }
 
-/** Runs async jobs with at most `limit` in flight. */
-class Limiter {
-  private active = 0;
-  private readonly queue: Array<() => void> = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active++;
-    try {
-      return await job();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
-}
-
 function errCode(err: unknown): string {
   return err && typeof err === 'object' && 'code' in err ? String(err.code) : '';
 }
@@ -108,7 +98,28 @@ export async function walkRepository(
   options: WalkOptions,
   warnings: WarningSink,
 ): Promise<RepoFile[]> {
-  return new Walker(await realpath(root), options, warnings).run();
+  let realRoot: string;
+  let fs: ConfinedFs;
+  try {
+    realRoot = await realpath(root);
+    fs = await ConfinedFs.openRoot(realRoot, options.within);
+  } catch (err) {
+    throw rootChanged(root, err);
+  }
+  return new Walker(realRoot, fs, options, warnings).run();
+}
+
+/**
+ * The InputError for a root that cannot be opened as the directory it was, or resolves outside
+ * the allowed roots: it vanished, or was swapped (for a file or a symlink) since it was checked.
+ */
+export function rootChanged(root: string, err: unknown): InputError {
+  return new InputError(`repository path ${root} cannot be analyzed`, [
+    {
+      file: root,
+      message: `it changed or resolves outside the allowed roots (${errCode(err) || 'error'}); not read`,
+    },
+  ]);
 }
 
 class Walker {
@@ -119,6 +130,7 @@ class Walker {
 
   constructor(
     private readonly realRoot: string,
+    private readonly fs: ConfinedFs,
     private readonly options: WalkOptions,
     private readonly warnings: WarningSink,
   ) {}
@@ -137,8 +149,9 @@ class Walker {
   private async walkDir(task: DirTask): Promise<void> {
     let entries: Dirent[];
     try {
-      entries = await this.io.run(() => readdir(task.abs, { withFileTypes: true }));
+      entries = await this.io.run(() => this.fs.readDir(task.abs));
     } catch (err) {
+      if (this.swapped(task.rel, err)) return;
       this.warnings.add(
         'unreadable',
         `directory ${task.rel} cannot be read (${errCode(err) || 'error'}); skipped`,
@@ -154,7 +167,7 @@ class Walker {
       const rel = joinRel(task.rel, '.gitignore');
       try {
         const ig = ignore().add(
-          await this.io.run(() => readFile(join(task.abs, '.gitignore'), 'utf8')),
+          await this.io.run(() => this.readText(join(task.abs, '.gitignore'))),
         );
         ignores = [...ignores, { base: task.rel, ig }];
       } catch (err) {
@@ -275,11 +288,15 @@ class Walker {
           message: `the walk stops at ${this.options.maxFiles} files; add large generated or vendored directories to .gitignore or stackpilot.yaml \`ignore\`, or raise maxFiles`,
         },
       ]);
+    let handle: FileHandle | undefined;
     try {
-      const st = await this.io.run(() => stat(abs));
+      const opened = await this.io.run(() => this.fs.openFile(abs));
+      handle = opened.handle;
+      const st = opened.stats;
+      const fh = handle;
       this.countBytes(st.size);
       if (st.size > this.options.maxFileBytes) {
-        const hash = await this.io.run(() => hashStream(abs));
+        const hash = await this.io.run(() => hashStream(fh));
         this.files.push({ path: rel, size: st.size, hash, binary: false, oversize: true });
         if (isAnalyzedFile(rel))
           this.warnings.add(
@@ -289,7 +306,7 @@ class Walker {
           );
         return;
       }
-      const buf = await this.io.run(() => readFile(abs));
+      const buf = await this.io.run(() => fh.readFile());
       const hash = createHash('sha256').update(buf).digest('hex');
       if (isBinary(buf)) {
         this.files.push({ path: rel, size: buf.length, hash, binary: true, oversize: false });
@@ -308,12 +325,40 @@ class Walker {
       this.files.push({ path: rel, size: buf.length, hash, text, binary: false, oversize: false });
     } catch (err) {
       if (err instanceof InputError) throw err;
+      if (this.swapped(rel, err)) return;
       this.warnings.add(
         'unreadable',
         `${rel} cannot be read (${errCode(err) || 'error'}); not analyzed`,
         rel,
       );
+    } finally {
+      await handle?.close();
     }
+  }
+
+  /** A UTF-8 file read through the confined file system. */
+  private async readText(abs: string): Promise<string> {
+    const { handle } = await this.fs.openFile(abs);
+    try {
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** True (with a warning) when the entry was swapped while the walk ran: never read then. */
+  private swapped(rel: string, err: unknown): boolean {
+    const code = errCode(err);
+    if (code === 'EOUTSIDE' || code === 'ELOOP')
+      this.warnings.add(
+        'symlink-outside-root',
+        `${rel} became a symlink or left the repository while it was read; not followed`,
+        rel,
+      );
+    else if (code === 'ECHANGED' || code === 'ENOTDIR' || code === 'ENOENT')
+      this.warnings.add('unreadable', `${rel} changed while it was read; skipped`, rel);
+    else return false;
+    return true;
   }
 
   private countBytes(size: number): void {
@@ -341,10 +386,11 @@ function isBinary(buf: Buffer): boolean {
   return buf.subarray(0, 8192).includes(0);
 }
 
-function hashStream(path: string): Promise<string> {
+function hashStream(handle: FileHandle): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
-    createReadStream(path)
+    handle
+      .createReadStream({ autoClose: false })
       .on('data', (chunk) => h.update(chunk))
       .on('error', reject)
       .on('end', () => resolve(h.digest('hex')));

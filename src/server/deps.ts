@@ -24,7 +24,8 @@ export type EngineLike = Pick<
 
 /** The pure pipeline stages the server calls: analyze, plan and their renderings. */
 export interface Pipeline {
-  analyze(root: string): Promise<AppModel>;
+  /** Analyzes the real directory `root`, reading nothing outside the real paths `within`. */
+  analyze(root: string, within?: readonly string[]): Promise<AppModel>;
   /** The environment `name`, resolved from the configured stacks directory. */
   loadEnvironment(name: string): Promise<Environment>;
   /** Plans `app` for `env`; `previous` is the plan the stack runs now (blue-green picks the other colour). */

@@ -1,7 +1,8 @@
 /**
  * Repository paths that clients may ask the server to analyze: only directories inside the
  * configured allowed roots, checked both as written (no `..` escapes) and after resolving
- * symlinks (no escapes through a link).
+ * symlinks (no escapes through a link). The path is resolved once; the analysis then reads only
+ * that real path, confined to the roots at every level (see `analyze/confined-fs.ts`).
  */
 import { realpathSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -57,7 +58,10 @@ export async function resolveRepositoryPath(
     throw new NotFoundError(`no directory ${requested} under the allowed roots`);
   }
   if (!roots.some((r) => isInside(real, r))) throw outside();
-  if (!(await stat(real)).isDirectory())
+  // The directory may vanish or be swapped meanwhile: that is a missing directory, not a 500.
+  const st = await stat(real).catch(() => undefined);
+  if (!st) throw new NotFoundError(`no directory ${requested} under the allowed roots`);
+  if (!st.isDirectory())
     throw new InputError('not a directory', [
       { field, message: `${requested} is not a directory` },
     ]);

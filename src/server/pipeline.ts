@@ -14,7 +14,7 @@ import type { Pipeline } from './deps';
 /** The library pipeline, reading environments from `stacksDir`. */
 export function libraryPipeline(stacksDir: string): Pipeline {
   return {
-    analyze: (root) => analyzeRepository(root),
+    analyze: (root, within) => analyzeRepository(root, within ? { within } : {}),
     loadEnvironment: async (name) => {
       try {
         return await loadEnvironment(stacksDir, name);

@@ -15,8 +15,9 @@ export const analysisRoutes: Route[] = [
     body: CreateAnalysisBody,
     responses: { 201: { description: 'the analysis', schema: AnalysisView } },
     handle: async ({ body, principal }, deps) => {
+      // Resolved once; the analysis reads only below that real path, and only inside the roots.
       const root = await resolveRepositoryPath(body.path, deps.settings.allowedRoots);
-      const model = await deps.pipeline.analyze(root);
+      const model = await deps.pipeline.analyze(root, deps.settings.allowedRoots);
       const record = deps.store.analyses.create(body.path, model, principal?.name ?? 'anonymous');
       return {
         status: 201,
