@@ -221,3 +221,86 @@ export const AppModelSchema = z.strictObject({
   warnings: z.array(WarningSchema),
 });
 export type AppModel = z.infer<typeof AppModelSchema>;
+
+/**
+ * Bounds on an AppModel that comes from outside (an inline app in a request) rather than from
+ * the analyzer: sizes a real repository stays far below, so that a huge or repetitive model is
+ * refused with the bound it exceeds instead of being planned.
+ */
+export const APP_MODEL_BOUNDS = {
+  /** Longest environment variable name. */
+  maxEnvNameLength: 256,
+  /** Most env entries of one component. */
+  maxEnvPerComponent: 500,
+  /** Most components. */
+  maxComponents: 200,
+  /** Most external services. */
+  maxExternalServices: 200,
+  /** Most dependency edges. */
+  maxEdges: 2000,
+  /** Most evidence entries on one component, service or edge. */
+  maxEvidence: 500,
+  /** Most warnings. */
+  maxWarnings: 2000,
+} as const;
+
+type Issue = { path: (string | number)[]; message: string };
+
+function over(n: number, bound: keyof typeof APP_MODEL_BOUNDS, what: string): string {
+  return `${n} ${what}, over the bound of ${APP_MODEL_BOUNDS[bound]} (${bound})`;
+}
+
+/** Every bound the model exceeds, and every env var name a component lists twice. */
+export function appModelBoundIssues(app: AppModel): Issue[] {
+  const b = APP_MODEL_BOUNDS;
+  const issues: Issue[] = [];
+  const count = (path: (string | number)[], n: number, bound: keyof typeof b, what: string) => {
+    if (n > b[bound]) issues.push({ path, message: over(n, bound, what) });
+  };
+  count(['components'], app.components.length, 'maxComponents', 'components');
+  count(['externalServices'], app.externalServices.length, 'maxExternalServices', 'services');
+  count(['edges'], app.edges.length, 'maxEdges', 'edges');
+  count(['warnings'], app.warnings.length, 'maxWarnings', 'warnings');
+  app.components.forEach((c, i) => {
+    count(['components', i, 'env'], c.env.length, 'maxEnvPerComponent', 'env entries');
+    count(['components', i, 'evidence'], c.evidence.length, 'maxEvidence', 'evidence entries');
+    const seen = new Set<string>();
+    c.env.forEach((e, j) => {
+      if (e.name.length > b.maxEnvNameLength)
+        issues.push({
+          path: ['components', i, 'env', j, 'name'],
+          message: `a ${e.name.length}-character name, over the bound of ${b.maxEnvNameLength} (maxEnvNameLength)`,
+        });
+      else if (seen.has(e.name))
+        issues.push({
+          path: ['components', i, 'env', j, 'name'],
+          message: `${e.name} is listed twice in component ${c.name}`,
+        });
+      seen.add(e.name);
+    });
+  });
+  app.externalServices.forEach((s, i) =>
+    count(
+      ['externalServices', i, 'evidence'],
+      s.evidence.length,
+      'maxEvidence',
+      'evidence entries',
+    ),
+  );
+  app.edges.forEach((e, i) =>
+    count(['edges', i, 'evidence'], e.evidence.length, 'maxEvidence', 'evidence entries'),
+  );
+  // The first issues say what is wrong; 3,000 duplicates need not be 3,000 issues.
+  if (issues.length <= MAX_ISSUES) return issues;
+  return [
+    ...issues.slice(0, MAX_ISSUES),
+    { path: [], message: `and ${issues.length - MAX_ISSUES} more issues like these` },
+  ];
+}
+
+const MAX_ISSUES = 20;
+
+/** An AppModel from outside, within {@link APP_MODEL_BOUNDS}; each exceeded bound is an issue. */
+export const BoundedAppModelSchema = AppModelSchema.superRefine((app, ctx) => {
+  for (const issue of appModelBoundIssues(app)) ctx.addIssue({ code: 'custom', ...issue });
+});

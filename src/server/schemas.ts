@@ -3,7 +3,7 @@
  * the OpenAPI document is generated from these same schemas.
  */
 import { z } from 'zod';
-import { AppModelSchema } from '../model/app';
+import { AppModelSchema, BoundedAppModelSchema } from '../model/app';
 import { HistoryEntrySchema, OperationEventSchema, StackLockSchema } from '../model/operations';
 import { DeploymentPlanSchema } from '../model/plan';
 import { DecisionSchema, idPattern, OperationKindSchema, OperationStatusSchema } from '../store';
@@ -46,8 +46,8 @@ export const CreatePlanBody = z
   .strictObject({
     environment: EnvNameSchema,
     analysisId: AnalysisIdSchema.optional(),
-    /** An AppModel given inline instead of an analysis. */
-    app: AppModelSchema.optional(),
+    /** An AppModel given inline instead of an analysis, within the model's size bounds. */
+    app: BoundedAppModelSchema.optional(),
   })
   .refine((b) => (b.analysisId === undefined) !== (b.app === undefined), {
     message: 'give exactly one of analysisId and app',
