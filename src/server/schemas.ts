@@ -255,6 +255,7 @@ export const HistoryView = z.object({
 export const CurrentView = z.object({
   project: z.string(),
   environment: z.string(),
+  /** Always true: a stack that does not exist is a 404 (as for its history). */
   exists: z.boolean(),
   deployedPlanHash: z.string().optional(),
   /** The stored plan with that hash, when this server knows it. */

@@ -2,6 +2,7 @@
  * Stacks (one per project and environment): previews, deployments, rollbacks and recovery
  * start operations and answer 202 at once; history and current state read the engine.
  */
+import { NotFoundError } from '../../model/errors';
 import {
   requestPreview,
   requestRecover,
@@ -130,22 +131,24 @@ export const stackRoutes: Route[] = [
     path: '/v1/stacks/:env/current',
     access: 'viewer',
     tag: 'stacks',
-    summary: 'What is deployed now: plan hash and id, version, outputs, locks, pending operations',
+    summary:
+      'What is deployed now: plan hash and id, version, outputs, locks, pending operations; 404 for a stack that does not exist, as history',
     params: EnvParams,
     query: StackQuery,
     responses: { 200: { description: 'current state', schema: CurrentView } },
     handle: async ({ params, query }, deps) => {
       const { project } = query;
       const health = await deps.engine.inspect(project, params.env);
+      // One answer for a stack that does not exist, on every stack read: 404, as history gives.
+      if (!health.exists)
+        throw new NotFoundError(
+          `stack ${project}/${params.env} does not exist yet: run a preview or up first`,
+        );
       const last = deps.store.operations.list({ project, environment: params.env, limit: 1 })[0];
-      let outputs: Record<string, unknown> = {};
-      let version: number | undefined;
-      if (health.exists) {
-        outputs = await deps.engine.outputs(project, params.env);
-        version = (await deps.engine.history(project, params.env)).find(
-          (h) => h.result === 'succeeded',
-        )?.version;
-      }
+      const outputs = await deps.engine.outputs(project, params.env);
+      const version = (await deps.engine.history(project, params.env)).find(
+        (h) => h.result === 'succeeded',
+      )?.version;
       const plan = health.deployedPlanHash
         ? deps.store.plans.byHash(health.deployedPlanHash)
         : undefined;

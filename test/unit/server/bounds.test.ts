@@ -37,7 +37,7 @@ describe('server: bounds on inline apps', () => {
   const { deps, tokens } = fakeDeps();
   const server = createApp(deps);
   after(() => deps.store.close());
-  const plan = (body: unknown) =>
+  const plan = (body: object) =>
     request(server)
       .post('/v1/plans')
       .set({ Authorization: `Bearer ${tokens.deployer}` })
