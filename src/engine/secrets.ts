@@ -50,6 +50,23 @@ export function withoutSecretValues(env: NodeJS.ProcessEnv = process.env): Recor
 }
 
 /**
+ * Runs `start` with every `STACKPILOT_SECRET_*` variable out of `process.env`, restored right
+ * after `start` returns. For Automation API calls that spawn the pulumi CLI with this process's
+ * environment and no way to pass our own (`PulumiCommand.get` runs `pulumi version`): they
+ * spawn synchronously inside the call, before its first await, and nothing else runs between
+ * the removal and the restore.
+ */
+export function withSecretsHidden<T>(start: () => T): T {
+  const hidden = Object.entries(process.env).filter(([k]) => k.startsWith(SECRET_ENV_PREFIX));
+  for (const [k] of hidden) delete process.env[k];
+  try {
+    return start();
+  } finally {
+    for (const [k, v] of hidden) process.env[k] = v;
+  }
+}
+
+/**
  * Sets secret config values on the stack, each through `pulumi config set --secret --raw KEY`
  * with the value on the command's standard input (the CLI reads it from there when no value
  * argument is given and stdin is not a terminal): never on a command line, where any local

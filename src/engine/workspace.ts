@@ -11,7 +11,7 @@ import {
   type PulumiFn,
   type Stack,
 } from '@pulumi/pulumi/automation';
-import { withoutSecretValues } from './secrets';
+import { withoutSecretValues, withSecretsHidden } from './secrets';
 import { cliRoot, engineEnv, type Toolchain } from './toolchain';
 import { classifyEngineError } from './errors';
 import { writeFileAtomic } from './write-file-atomic';
@@ -30,7 +30,8 @@ const commands = new Map<string, Promise<PulumiCommand>>();
 function pulumiCommand(toolchain: Toolchain): Promise<PulumiCommand> {
   let command = commands.get(toolchain.cli);
   if (!command) {
-    command = PulumiCommand.get({ root: cliRoot(toolchain) });
+    // `pulumi version` gets this process's environment: keep secret values out of it.
+    command = withSecretsHidden(() => PulumiCommand.get({ root: cliRoot(toolchain) }));
     commands.set(toolchain.cli, command);
   }
   return command;
