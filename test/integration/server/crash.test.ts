@@ -1,8 +1,8 @@
 /**
  * Crash and restart: the server process is killed with SIGKILL during an up and started again
  * on the same state directory and database. The up is then `interrupted`, the stack's stale
- * lock is recovered by a start-up recover operation, the next up succeeds, and nothing
- * recorded before the crash is lost.
+ * lock is recovered and its orphaned plugins are stopped by a start-up recover operation, the
+ * next up succeeds, and nothing recorded before the crash is lost.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -133,6 +133,22 @@ describe('server crash and restart (real engine)', function () {
     assert.ok(
       (recovery.result as { clearedLocks: number }).clearedLocks >= 1,
       `the dead process's lock was cleared: ${JSON.stringify(recovery.result)}`,
+    );
+    // The plugins the killed engine left (process groups of their own) were stopped, by record.
+    const stopped = (recovery.result as { leftoverProcesses: { stopped: boolean }[] })
+      .leftoverProcesses;
+    assert.ok(
+      stopped.length >= 1 && stopped.every((p) => p.stopped),
+      JSON.stringify(recovery.result),
+    );
+    assert.deepEqual(leftoverPlugins(stateDir), [], 'no engine process of the dead server left');
+    const audited = (await again('admin').expect(200, 'GET', '/v1/audit?limit=1000')).entries as {
+      action: string;
+    }[];
+    assert.equal(
+      audited.filter((e) => e.action === 'process.stop').length,
+      stopped.length,
+      'each stopped process has an audit entry',
     );
 
     const next = await again('deployer').run('/v1/stacks/dev/deployments', { planId: plan.id });
