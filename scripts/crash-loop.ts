@@ -158,7 +158,9 @@ async function killServerUp(variant: number, delay: number): Promise<void> {
     }
     await sleep(500);
     const audit = await api(second, 'GET', '/v1/audit?limit=200');
-    for (const e of (audit.body.entries ?? []) as { action: string; outcome: string }[]) {
+    for (const e of (audit.body.entries ?? []) as { id: number; action: string }[]) {
+      if (counted.has(e.id)) continue;
+      counted.add(e.id);
       if (e.action === 'state.repair') figures.repairs++;
       if (e.action === 'process.stop') figures.stopped++;
     }
@@ -170,6 +172,8 @@ async function killServerUp(variant: number, delay: number): Promise<void> {
 
 const figures = { cli: 0, server: 0, repairs: 0, stopped: 0, lost: 0, leftover: 0, locked: 0 };
 const failures: string[] = [];
+/** Audit entries already counted (the log keeps every earlier round's). */
+const counted = new Set<number>();
 
 function record(result: { repairs: unknown[]; leftoverProcesses: unknown[] }): void {
   figures.repairs += result.repairs.length;
