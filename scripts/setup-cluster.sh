@@ -62,6 +62,11 @@ build_kube() {
   for b in kube-apiserver kube-controller-manager kube-scheduler; do [ -x "$DIR/bin/$b" ] || need=1; done
   [ "$need" = 1 ] || return 0
   log "building kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION (first time: ~10 min)"
+  # The servers report this version (discovery, /version); a module build has no git stamp.
+  local minor="${K8S_VERSION#v1.}"
+  minor="${minor%%.*}"
+  local V=k8s.io/component-base/version
+  VERSION_FLAGS="-X $V.gitVersion=$K8S_VERSION -X $V.gitMajor=1 -X $V.gitMinor=$minor -X $V.gitTreeState=clean"
   mkdir -p "$work"
   local src
   src=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | node -e '
@@ -90,7 +95,7 @@ EOF
     go mod tidy >/dev/null
     for b in kube-apiserver kube-controller-manager kube-scheduler; do
       [ -x "$DIR/bin/$b" ] && continue
-      go build -p "$JOBS" -trimpath -buildvcs=false -o "$DIR/bin/$b.tmp" "k8s.io/kubernetes/cmd/$b"
+      go build -p "$JOBS" -trimpath -buildvcs=false -ldflags "$VERSION_FLAGS" -o "$DIR/bin/$b.tmp" "k8s.io/kubernetes/cmd/$b"
       mv -f "$DIR/bin/$b.tmp" "$DIR/bin/$b"
       log "  built $b"
     done

@@ -28,6 +28,8 @@ export const ExitCode = {
   failed: 5,
   /** Not allowed, or confirmation refused. */
   refused: 6,
+  /** `drift` found out-of-band changes on the cluster. */
+  drift: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -40,6 +42,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  conflict: stack busy or locked (see \`stackpilot recover\`), or plan changed since preview
   5  failed: the engine, a skill or the update failed
   6  refused: confirmation declined or not allowed
+  7  drift: \`stackpilot drift\` found out-of-band changes
   gate has its own codes: see \`stackpilot gate --help\``;
 
 /** What to print and which code to exit with, for any thrown value. */

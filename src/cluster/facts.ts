@@ -16,6 +16,8 @@ import { bounded, statusCode, type ClusterClient } from './client';
 export const ClusterFactsSchema = z.strictObject({
   /** e.g. `v1.34.2`. */
   serverVersion: z.string(),
+  /** The minor version the server reports (`34`), which builds without a git version still carry. */
+  serverMinor: z.number().int(),
   /** Served `group/version`s of named API groups, e.g. `monitoring.coreos.com/v1`. Sorted. */
   apiGroupVersions: z.array(z.string()),
   storageClasses: z.array(
@@ -67,6 +69,7 @@ export async function readClusterFacts(
   const schedulable = nodes.items.filter((n) => !n.spec?.unschedulable);
   return {
     serverVersion: version.gitVersion,
+    serverMinor: Number.parseInt(version.minor, 10) || 0,
     apiGroupVersions: groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion)).sort(),
     storageClasses: scs.items
       .map((s) => ({

@@ -36,11 +36,10 @@ export function preflight(
 ): PreflightResult {
   const failures: PreflightFailure[] = [];
   const warnings: string[] = [];
-  const minor = /^v?1\.(\d+)/.exec(facts.serverVersion)?.[1];
-  if (minor === undefined || Number(minor) < MIN_SERVER_MINOR) {
+  if (facts.serverMinor < MIN_SERVER_MINOR) {
     failures.push({
       check: 'server-version',
-      message: `the API server is ${facts.serverVersion}`,
+      message: `the API server is ${facts.serverVersion} (minor ${facts.serverMinor})`,
       fix: `use a cluster of Kubernetes 1.${MIN_SERVER_MINOR} or newer`,
     });
   }

@@ -23,7 +23,12 @@ export function explainUnready(s: ClusterSnapshot): UnreadyFinding[] {
   const findings: UnreadyFinding[] = [];
   const ref = (kind: string, name: string) => `${kind} ${s.namespace}/${name}`;
   for (const w of s.workloads) {
-    if (w.ready >= w.desired && w.available >= w.desired && w.updated >= w.desired) continue;
+    const settled =
+      w.ready >= w.desired &&
+      w.available >= w.desired &&
+      w.updated >= w.desired &&
+      w.total <= w.updated;
+    if (settled) continue;
     const pods = podsOf(s, w.kind, w.name);
     const cause =
       podCauses(s, pods) ??

@@ -14,6 +14,7 @@ import type { HistoryEntry } from '../model/operations';
 import type { DeploymentPlan } from '../model/plan';
 import { createProgram } from '../program';
 import { PlanArchive } from './archive';
+import { checkClusterTarget, NO_CHECK, type ClusterCheck } from './cluster-target';
 import { classifyEngineError } from './errors';
 import type { EventSink } from './events';
 import { numberVersions, toHistoryEntry } from './history-entry';
@@ -66,6 +67,8 @@ export interface DeployOptions {
 export interface PreparedStack {
   stack: Stack;
   secrets: SecretSync;
+  /** What a cluster target's preflight let through (nothing for a render target). */
+  cluster: ClusterCheck;
 }
 
 /** The program of a stack that runs no resources: for history, outputs, config and state. */
@@ -137,16 +140,18 @@ export class EngineCore {
     options: DeployOptions,
   ): Promise<PreparedStack> {
     throwIfAborted(options.signal);
+    // A cluster that lacks what the plan needs is refused here, before the stack is touched.
+    const cluster = await checkClusterTarget(plan, env);
     this.archive.put(plan);
-    const stack = await this.open(plan.app, env.name, this.programFor(plan, env), mode);
+    const stack = await this.open(plan.app, env.name, this.programFor(plan, env, cluster), mode);
     const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
     // An abort while preparing must stop the operation: the engine call is not running yet.
     throwIfAborted(options.signal);
-    return { stack, secrets };
+    return { stack, secrets, cluster };
   }
 
   /** The inline program of `plan` on `env`'s target. */
-  programFor(plan: DeploymentPlan, env: Environment): PulumiFn {
+  programFor(plan: DeploymentPlan, env: Environment, cluster: ClusterCheck = NO_CHECK): PulumiFn {
     const directory =
       env.target.kind === 'render'
         ? renderDirectory(this.layout, env.name, env.target.directory)
@@ -154,6 +159,9 @@ export class EngineCore {
     return createProgram(plan, {
       target: env.target,
       ...(directory ? { renderDirectory: directory } : {}),
+      ...(env.target.kind === 'cluster'
+        ? { omit: cluster.omit, readinessTimeoutSeconds: env.cluster.readinessTimeoutSeconds }
+        : {}),
     });
   }
 

@@ -73,14 +73,21 @@ export function classifyEngineError(err: unknown, ctx: ErrorContext): Stackpilot
 
 /** The engine's `error:` lines, de-duplicated, without the CLI's boilerplate. */
 function diagnosticLines(text: string): string[] {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^error:/i.test(l) || /^\s*(kubernetes|random|pulumi):.*error/i.test(l))
-    .map((l) => l.replace(/^error:\s*/i, ''));
+  const all = text.split('\n').map((l) => l.trim());
+  // A provider's multi-error ("2 errors occurred:") lists its causes as bullets below it.
+  const lines = all
+    .filter(
+      (l, i) =>
+        /^error:/i.test(l) ||
+        /^\s*(kubernetes|random|pulumi):.*error/i.test(l) ||
+        (/^\*\s/.test(l) && all.slice(0, i).some((p) => /errors? occurred:$/.test(p))),
+    )
+    .map((l) => l.replace(/^error:\s*/i, '').replace(/^\*\s+/, ''));
   // The engine's own summary lines ("update failed") say less than the resource errors.
   const generic = (l: string) =>
-    /^update failed$|\*\*failed\*\*|running error: update failed/.test(l);
+    /^update failed$|\*\*failed\*\*|running error: update failed|^\d+ errors? occurred:$/.test(
+      l.replace(/^.*?: (?=\d+ errors? occurred)/, ''),
+    );
   const specific = lines.filter((l) => !generic(l));
   return [...new Set(specific.length ? specific : lines)].slice(0, 20);
 }

@@ -69,8 +69,9 @@ export class StepRecorder {
       if (isPulumiInternal(m.type)) return undefined;
       const op = stepOp(m.op);
       const existing = this.byUrn.get(m.urn);
-      // A replacement shows as create-replacement then delete-replaced: keep one step.
-      if (!existing || existing.op === 'same') {
+      // A replacement shows as create-replacement then delete-replaced: keep one step. An up
+      // that refreshes first reports each resource's refresh before what it does to it.
+      if (!existing || existing.op === 'same' || existing.op === 'refresh') {
         this.byUrn.set(m.urn, {
           op,
           type: m.type,

@@ -102,6 +102,34 @@ export const UpResultSchema = z.strictObject({
 });
 export type UpResult = z.infer<typeof UpResultSchema>;
 
+/** One field of a resource that differs between the stack's record and the live cluster. */
+export const DriftFieldSchema = z.strictObject({
+  /** Dotted path, e.g. `spec.template.spec.containers[0].image`. */
+  path: z.string(),
+  /** What the stack last deployed. */
+  deployed: z.string(),
+  /** What the cluster holds now. */
+  live: z.string(),
+});
+export type DriftField = z.infer<typeof DriftFieldSchema>;
+
+/** What a drift check (a refresh preview) found: out-of-band changes, field by field. */
+export const DriftResultSchema = z.strictObject({
+  project: z.string(),
+  environment: z.string(),
+  drifted: z.boolean(),
+  resources: z.array(
+    z.strictObject({
+      /** `changed` in place, or `deleted` out of band. */
+      change: z.enum(['changed', 'deleted']),
+      type: z.string(),
+      name: z.string(),
+      fields: z.array(DriftFieldSchema),
+    }),
+  ),
+});
+export type DriftResult = z.infer<typeof DriftResultSchema>;
+
 export const HistoryEntrySchema = z.strictObject({
   version: z.number().int(),
   kind: z.string(),

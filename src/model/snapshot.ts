@@ -38,6 +38,8 @@ export interface WorkloadSnapshot {
   kind: 'Deployment' | 'StatefulSet';
   name: string;
   desired: number;
+  /** Pods of every revision; more than `updated` while a rollout is under way. */
+  total: number;
   ready: number;
   available: number;
   updated: number;

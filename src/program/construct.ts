@@ -56,14 +56,16 @@ function kube<A>(
 
 /**
  * Registers every declaration, in order, with exactly its declared `dependsOn`. Returns the
- * resources by node id. With `readinessTimeoutSeconds`, every Kubernetes resource may take at
- * most that long to create or update (the provider waits for readiness within it).
+ * resources by node id. On a `cluster`, every Kubernetes resource may take at most
+ * `readinessTimeoutSeconds` to create or update (the provider waits for readiness within
+ * it).
  */
 export function construct(
   decls: readonly ResourceDecl[],
   provider: k8s.Provider,
-  readinessTimeoutSeconds?: number,
+  cluster?: { readinessTimeoutSeconds: number },
 ): Map<string, pulumi.CustomResource> {
+  const readinessTimeoutSeconds = cluster?.readinessTimeoutSeconds;
   const timeouts = readinessTimeoutSeconds
     ? { create: `${readinessTimeoutSeconds}s`, update: `${readinessTimeoutSeconds}s` }
     : undefined;

@@ -4,17 +4,22 @@
  */
 import type { DeploymentPlan } from '../model/plan';
 import { InputError } from '../model/errors';
-import type { ResourceDecl } from './decl';
+import type { Target } from '../model/environment';
+import type { ResourceDecl, Value } from './decl';
 import { registrationOrder } from './graph';
 import { resourceName } from './names';
 import { mapContext } from './resources/context';
 import { mapNode } from './resources/registry';
 
 /**
- * Every resource of the plan, in an order where each comes after what it depends on. Throws
+ * Every resource of the plan, in an order where each comes after what it depends on; for a
+ * cluster `target`, each owns its fields (see {@link forced}). Throws
  * {@link InputError} listing every issue when the plan's graph cannot be registered as given.
  */
-export function declareResources(plan: DeploymentPlan): ResourceDecl[] {
+export function declareResources(
+  plan: DeploymentPlan,
+  target: Target = { kind: 'render' },
+): ResourceDecl[] {
   const ns = plan.nodes.find((n) => n.kind === 'namespace');
   if (ns && ns.name !== plan.namespace) {
     throw new InputError('the plan cannot become a program', [
@@ -25,10 +30,30 @@ export function declareResources(plan: DeploymentPlan): ResourceDecl[] {
     ]);
   }
   const ctx = mapContext(plan);
-  return registrationOrder(plan).map((node) => ({
-    nodeId: node.id,
-    name: resourceName(node.id),
-    ...mapNode(node, ctx),
-    dependsOn: [...node.dependsOn].sort(),
-  }));
+  return registrationOrder(plan).map((node) => {
+    const mapped = mapNode(node, ctx);
+    return {
+      nodeId: node.id,
+      name: resourceName(node.id),
+      ...mapped,
+      ...(target.kind === 'cluster' && mapped.cls.startsWith('k8s.')
+        ? { args: forced(mapped.args) }
+        : {}),
+      dependsOn: [...node.dependsOn].sort(),
+    };
+  });
+}
+
+/**
+ * On a cluster the plan owns every field it declares: a field someone changed by hand (kubectl
+ * scale, an image patched in place) is taken back on the next up, instead of failing it with a
+ * server-side-apply conflict.
+ */
+function forced(args: ResourceDecl['args']): ResourceDecl['args'] {
+  const metadata = (args.metadata ?? {}) as { readonly [key: string]: Value };
+  const annotations = (metadata.annotations ?? {}) as { readonly [key: string]: Value };
+  return {
+    ...args,
+    metadata: { ...metadata, annotations: { ...annotations, 'pulumi.com/patchForce': 'true' } },
+  };
 }

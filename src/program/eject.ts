@@ -36,8 +36,8 @@ export interface EjectOptions {
  * gives the same bytes) and free of secret values. Throws InputError as `createProgram` does.
  */
 export function ejectProject(plan: DeploymentPlan, options: EjectOptions): Record<string, string> {
-  const decls = declareResources(plan);
   const { target, env } = options;
+  const decls = declareResources(plan, target);
   const renderDir = target.kind === 'render' ? (target.directory ?? `rendered/${env}`) : '';
   const secretKeys = new Set<string>();
   const visit = (v: Value): void => {

@@ -28,7 +28,7 @@ export interface ProgramOptions {
    * preflight decided), together with the edges to them. Default none.
    */
   omit?: readonly string[];
-  /** Seconds each resource may take to become ready on a cluster. Default: the provider's own. */
+  /** Seconds each resource may take to become ready on a cluster. Default 300. */
   readinessTimeoutSeconds?: number;
 }
 
@@ -57,7 +57,7 @@ export function createProgram(
   options: ProgramOptions,
 ): () => Promise<ProgramOutputs> {
   const omit = new Set(options.omit ?? []);
-  const decls = declareResources(plan)
+  const decls = declareResources(plan, options.target)
     .filter((d) => !omit.has(d.nodeId))
     .map((d) => ({ ...d, dependsOn: d.dependsOn.filter((id) => !omit.has(id)) }));
   const { target, renderDirectory, readinessTimeoutSeconds } = options;
@@ -69,7 +69,13 @@ export function createProgram(
   const args = providerArgs(target, plan.namespace, renderDirectory ?? '');
   return async () => {
     const provider = new k8s.Provider(PROVIDER_NAME, args);
-    construct(decls, provider, readinessTimeoutSeconds);
+    construct(
+      decls,
+      provider,
+      target.kind === 'cluster'
+        ? { readinessTimeoutSeconds: readinessTimeoutSeconds ?? 300 }
+        : undefined,
+    );
     return {
       namespace: plan.namespace,
       publicUrls: [...plan.outputs.publicUrls],

@@ -36,6 +36,8 @@ export async function apply(
       stack.up({
         onEvent: recorder.onEvent,
         message: updateMessage(action, plan.hash),
+        // A cluster may have changed behind the stack: read it first, so up puts the plan back.
+        ...(env.target.kind === 'cluster' ? { refresh: true } : {}),
         ...(options.updatePlan ? { plan: options.updatePlan } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       }),

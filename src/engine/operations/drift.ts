@@ -11,7 +11,7 @@ import { driftFields } from '../drift-diff';
 import { urnName } from '../events';
 
 /** Compares the stack's record of every resource with the live cluster. */
-export function drift(
+export async function drift(
   core: EngineCore,
   project: string,
   env: Environment,

@@ -13,7 +13,7 @@ export interface WholeStackResult {
 }
 
 /** Reads the live cluster's state back into the stack (cluster targets only). */
-export function refresh(
+export async function refresh(
   core: EngineCore,
   project: string,
   env: Environment,

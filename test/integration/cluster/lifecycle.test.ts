@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import type { Environment } from '../../../src/model/environment';
 import type { OperationEvent } from '../../../src/model/operations';
 import type { DeploymentPlan } from '../../../src/model/plan';
-import { FAIL_ENV, startCluster, type TestCluster } from '../../support/cluster';
+import { failingImage, startCluster, type TestCluster } from '../../support/cluster';
 import { tempEngine } from '../support/engine';
 import {
   clusterEnvironment,
@@ -21,23 +21,18 @@ import {
 
 const NS = 'life-dev';
 
-/** `env` with one extra env var on the api component: a new release of its pods. */
-function withApiEnv(env: Environment, vars: Record<string, string>): Environment {
-  const api = env.components.api ?? {};
-  return {
-    ...env,
-    components: { ...env.components, api: { ...api, env: { ...api.env, ...vars } } },
-  };
+/** `env` with one component's image pinned to `image`: a new release of its pods. */
+function withImage(env: Environment, component: string, image: string): Environment {
+  const over = { ...env.components[component], image };
+  return { ...env, components: { ...env.components, [component]: over } };
 }
 
-function apiEnv(
-  w: Awaited<ReturnType<typeof liveWorkloads>>,
-  name: string,
-): Record<string, string> {
-  const c = w.get('api')?.spec.template.spec.containers[0];
-  return Object.fromEntries(
-    (c?.env ?? []).filter((e) => e.name === name).map((e) => [e.name, e.value ?? '']),
-  );
+function imageOf(w: Awaited<ReturnType<typeof liveWorkloads>>, name: string): string | undefined {
+  return w.get(name)?.spec.template.spec.containers[0]?.image;
+}
+
+function plannedImage(plan: DeploymentPlan, component: string): string | undefined {
+  return plan.images.find((i) => i.component === component)?.image;
 }
 
 function revision(w: Awaited<ReturnType<typeof liveWorkloads>>, name: string): number {
@@ -101,22 +96,26 @@ describe('cluster lifecycle of the reference app (real control plane, real engin
   it('changes nothing on a second up with the same plan', async () => {
     const result = await t.engine.up(first, env);
     assert.equal(result.status, 'succeeded');
-    assert.deepEqual(Object.keys(result.changes), ['same']);
+    assert.deepEqual(Object.keys(result.changes), ['same'], JSON.stringify(result.changes));
   });
 
   it('rolls a changed plan out as an update of the same Deployment, in a new ReplicaSet revision', async () => {
     const before = await liveWorkloads(cluster, NS);
-    const changed = withApiEnv(env, { FEATURE_FLAG: 'on' });
+    const changed = withImage(env, 'api', 'example.org/fullstack/api:2.0.0');
     const plan = await fixturePlan('fullstack', changed);
     const result = await t.engine.up(plan, changed);
     assert.equal(result.status, 'succeeded', result.error);
     const api = result.steps.find((s) => s.name === 'workload-api');
     assert.equal(api?.op, 'update');
-    assert.ok(!result.steps.some((s) => s.op === 'replace'), 'nothing is replaced');
+    assert.deepEqual(
+      result.steps.filter((s) => s.op === 'replace' && /Deployment|StatefulSet/.test(s.type)),
+      [],
+      'no workload is replaced',
+    );
     const after = await liveWorkloads(cluster, NS);
     assert.equal(after.get('api')?.metadata.uid, before.get('api')?.metadata.uid);
     assert.equal(revision(after, 'api'), revision(before, 'api') + 1);
-    assert.deepEqual(apiEnv(after, 'FEATURE_FLAG'), { FEATURE_FLAG: 'on' });
+    assert.equal(imageOf(after, 'api'), 'example.org/fullstack/api:2.0.0');
     assert.deepEqual(await unreadyWorkloads(cluster, NS), []);
   });
 
@@ -125,35 +124,41 @@ describe('cluster lifecycle of the reference app (real control plane, real engin
     assert.equal(result.status, 'succeeded', result.error);
     assert.equal(result.planHash, first.hash);
     const live = await liveWorkloads(cluster, NS);
-    assert.deepEqual(apiEnv(live, 'FEATURE_FLAG'), {});
+    assert.equal(imageOf(live, 'api'), plannedImage(first, 'api'));
     assert.deepEqual(await unreadyWorkloads(cluster, NS), []);
   });
 
   it('fails a release whose pods crash within the bound, naming the Deployment and the cause', async () => {
-    const failing = withApiEnv(
+    const failing = withImage(
       { ...env, cluster: { ...env.cluster, readinessTimeoutSeconds: 15 } },
-      { [FAIL_ENV]: 'exit' },
+      'chat',
+      failingImage('exit'),
     );
     const started = Date.now();
     const result = await t.engine.up(await fixturePlan('fullstack', failing), failing);
     assert.equal(result.status, 'failed');
     assert.ok(Date.now() - started < 120_000, 'bounded by the readiness setting');
-    const cause = (result.causes ?? []).find((c) => c.startsWith(`Deployment ${NS}/api:`));
-    assert.match(cause ?? '', /container api: CrashLoopBackOff.*last exit code 1 \(Error\)/);
+    const cause = (result.causes ?? []).find((c) => c.startsWith(`Deployment ${NS}/chat:`));
+    assert.match(
+      cause ?? '',
+      /container chat: CrashLoopBackOff.*last exit code 1 \(Error\)/,
+      result.error,
+    );
     assert.match(result.error ?? '', /CrashLoopBackOff/);
   });
 
   it('with autoRollback, restores the last good release and leaves the stack usable', async () => {
-    const failing = withApiEnv(
+    const failing = withImage(
       { ...env, autoRollback: true, cluster: { ...env.cluster, readinessTimeoutSeconds: 15 } },
-      { [FAIL_ENV]: 'image-pull' },
+      'chat',
+      failingImage('image-pull'),
     );
     const result = await t.engine.up(await fixturePlan('fullstack', failing), failing);
     assert.equal(result.status, 'rolled-back', result.error);
     assert.equal(result.rollback?.status, 'succeeded');
-    assert.match((result.causes ?? []).join('\n'), /ImagePullBackOff/);
+    assert.match((result.causes ?? []).join('\n'), /ImagePullBackOff/, result.error);
     const live = await liveWorkloads(cluster, NS);
-    assert.deepEqual(apiEnv(live, FAIL_ENV), {});
+    assert.equal(imageOf(live, 'chat'), plannedImage(first, 'chat'));
     assert.deepEqual(await unreadyWorkloads(cluster, NS), []);
     const again = await t.engine.up(first, env);
     assert.equal(again.status, 'succeeded', again.error);

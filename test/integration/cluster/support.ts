@@ -15,6 +15,10 @@ import { REPO_ROOT, STACKS } from '../support/engine';
 export const FIXTURE_SECRETS: Record<string, string> = {
   STACKPILOT_SECRET_OPENAI_API_KEY: 'sk-cluster-canary-1',
   STACKPILOT_SECRET_ANTHROPIC_API_KEY: 'sk-cluster-canary-2',
+  STACKPILOT_SECRET_DATABASE_URL:
+    'postgresql://app:cluster-canary-3@ep-test.neon.tech/app?sslmode=require',
+  STACKPILOT_SECRET_DATABASE_URL_UNPOOLED:
+    'postgresql://app:cluster-canary-3@ep-test.neon.tech/app',
 };
 
 const models = new Map<string, Promise<AppModel>>();

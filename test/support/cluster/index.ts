@@ -21,7 +21,7 @@ import { freePort, start, stop, tail, waitFor, type Proc } from './processes';
 import { stageConfig } from './stages';
 import { Situations } from './situations';
 
-export { FAIL_ENV, FAIL_LABEL, type FailureMode } from './stages';
+export { FAIL_LABEL, failingImage, type FailureMode } from './stages';
 export type { ClusterApi } from './api';
 
 /** The cache that `scripts/setup-cluster.sh` fills. */

@@ -1,9 +1,9 @@
 /**
  * kwok stages for the test cluster: kwok's own pod lifecycle (ready, complete, delete) and node
- * stages, with the ready stage taught to leave alone pods chosen to fail, plus one failure stage
- * per {@link FailureMode}. A pod is chosen to fail by the label `stackpilot.test/fail` or by an
- * env var `STACKPILOT_TEST_FAIL` on its first container (which a stack's component override can
- * set, so a changed plan is "a new release whose pods fail"). The value is the mode.
+ * stages, with the ready and complete stages taught to leave alone pods chosen to fail, plus
+ * one failure stage per {@link FailureMode}. A pod is chosen to fail by the label
+ * `stackpilot.test/fail: <mode>`, or by an image whose tag is `fail-<mode>` (see
+ * {@link failingImage}): a stack's image override makes that "a new release whose pods fail".
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +12,15 @@ import { parseAllDocuments, stringify } from 'yaml';
 /** How a chosen pod fails. */
 export type FailureMode = 'exit' | 'image-pull' | 'oom' | 'never-ready';
 
-/** The label, and the env var, that choose a pod's failure mode. */
+/** The label that chooses a pod's failure mode. */
 export const FAIL_LABEL = 'stackpilot.test/fail';
-export const FAIL_ENV = 'STACKPILOT_TEST_FAIL';
 
-const CHOSEN = `(.metadata.labels["${FAIL_LABEL}"] // ((.spec.containers[0].env // []) | map(select(.name == "${FAIL_ENV}")) | .[0].value) // "")`;
+/** An image whose pods fail with `mode` on the test cluster. */
+export function failingImage(mode: FailureMode): string {
+  return `registry.stackpilot.test/broken:fail-${mode}`;
+}
+
+const CHOSEN = `(.metadata.labels["${FAIL_LABEL}"] // ([.spec.containers[].image | capture(":fail-(?<m>[a-z-]+)$") | .m] | first) // "")`;
 
 type Doc = Record<string, unknown> & {
   metadata: { name: string };

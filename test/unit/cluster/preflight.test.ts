@@ -8,6 +8,7 @@ import { referencePlan } from '../program/support/reference-plan';
 function complete(over: Partial<ClusterFacts> = {}): ClusterFacts {
   return {
     serverVersion: 'v1.34.2',
+    serverMinor: 34,
     apiGroupVersions: ['apps/v1', 'monitoring.coreos.com/v1', 'networking.k8s.io/v1'],
     storageClasses: [{ name: 'standard', isDefault: true, bindingMode: 'Immediate' }],
     ingressClasses: [{ name: 'nginx', isDefault: false }],
@@ -32,7 +33,7 @@ describe('cluster/preflight', () => {
     const r = preflight(
       prod,
       env,
-      complete({ storageClasses: [], ingressClasses: [], serverVersion: 'v1.22.0' }),
+      complete({ storageClasses: [], ingressClasses: [], serverVersion: 'v1.22.0', serverMinor: 22 }),
     );
     assert.deepEqual(
       r.failures.map((f) => f.check),

@@ -37,6 +37,7 @@ const api = {
   kind: 'Deployment' as const,
   name: 'api',
   desired: 2,
+  total: 2,
   ready: 0,
   available: 0,
   updated: 2,
@@ -83,6 +84,46 @@ describe('diagnose/unready', () => {
         object: 'Deployment shop-dev/api',
         cause:
           '2 pods (api-7d9-a, api-7d9-b): container api: CrashLoopBackOff: back-off 40s, last exit code 1 (Error), 3 restarts',
+      },
+    ]);
+  });
+
+  it('names a rollout whose new pods fail while the old ones still serve', () => {
+    const s = snapshot({
+      workloads: [{ ...api, desired: 1, total: 2, ready: 1, available: 1, updated: 1 }],
+      replicaSets: [
+        { name: 'api-old', owner: 'api', desired: 1 },
+        { name: 'api-new', owner: 'api', desired: 1 },
+      ],
+      pods: [
+        pod(
+          'api-old-a',
+          { kind: 'ReplicaSet', name: 'api-old' },
+          {
+            conditions: [{ type: 'Ready', status: 'True' }],
+          },
+        ),
+        pod(
+          'api-new-a',
+          { kind: 'ReplicaSet', name: 'api-new' },
+          {
+            containers: [
+              {
+                name: 'api',
+                ready: false,
+                restartCount: 1,
+                waiting: { reason: 'CrashLoopBackOff' },
+                lastTerminated: { exitCode: 2 },
+              },
+            ],
+          },
+        ),
+      ],
+    });
+    assert.deepEqual(explainUnready(s), [
+      {
+        object: 'Deployment shop-dev/api',
+        cause: 'pod api-new-a: container api: CrashLoopBackOff, last exit code 2, 1 restarts',
       },
     ]);
   });

@@ -19,7 +19,7 @@ type UpArgs = Parameters<Engine['up']>;
 
 /** One engine call, as the fake saw it. */
 export interface Call {
-  op: 'preview' | 'up' | 'rollback' | 'recover';
+  op: 'preview' | 'up' | 'rollback' | 'recover' | 'drift';
   stack: string;
   updatePlan?: string;
 }
@@ -97,6 +97,11 @@ export class FakeEngine implements EngineLike {
 
   async outputs() {
     return {};
+  }
+
+  async drift(project: string, env: Environment) {
+    this.calls.push({ op: 'drift', stack: `${project}/${env.name}` });
+    return { project, environment: env.name, drifted: false, resources: [] };
   }
 
   async deployedPlan(): Promise<DeploymentPlan | undefined> {
