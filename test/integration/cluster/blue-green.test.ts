@@ -55,7 +55,7 @@ describe('blue-green on a live Service (real control plane, real engine)', funct
   it('releases to green and switches the selector only once green is ready', async () => {
     const next = {
       ...env,
-      components: { ...env.components, api: { env: { RELEASE: '2' } } },
+      components: { ...env.components, api: { image: 'example.org/fullstack/api:2.0.0' } },
     };
     const green = await planDeployment(await fixtureModel('fullstack'), next, { previous: blue });
     assert.equal(green.rollout.activeColor, 'green');
@@ -76,6 +76,9 @@ describe('blue-green on a live Service (real control plane, real engine)', funct
     const back = await t.engine.rollback(blue.app, next);
     assert.equal(back.status, 'succeeded', back.error);
     assert.equal(await selectorColor(cluster, 'api'), 'blue', 'switching back is one update');
-    assert.ok(!back.steps.some((s) => s.op === 'replace' || s.op === 'create'));
+    const remade = back.steps.filter(
+      (s) => /Deployment|Service$/.test(s.type) && (s.op === 'replace' || s.op === 'create'),
+    );
+    assert.deepEqual(remade, [], 'no workload or Service is remade: the selector moves back');
   });
 });

@@ -62,6 +62,7 @@ describe('cluster lifecycle of the reference app (real control plane, real engin
     const events: OperationEvent[] = [];
     const result = await t.engine.up(first, env, { onEvent: (e) => events.push(e) });
     assert.equal(result.status, 'succeeded', result.error);
+    assert.equal(result.version, 1, 'the first update of the stack');
     assert.deepEqual(await unreadyWorkloads(cluster, NS), []);
     const workloads = await liveWorkloads(cluster, NS);
     assert.deepEqual(
@@ -96,6 +97,7 @@ describe('cluster lifecycle of the reference app (real control plane, real engin
   it('changes nothing on a second up with the same plan', async () => {
     const result = await t.engine.up(first, env);
     assert.equal(result.status, 'succeeded');
+    assert.equal(result.version, 2);
     assert.deepEqual(Object.keys(result.changes), ['same'], JSON.stringify(result.changes));
   });
 
