@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ALL = ['analyze', 'plan', 'program', 'engine', 'server'];
+const ALL = ['analyze', 'plan', 'program', 'engine', 'server', 'cluster'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of chosen) {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerDeploy } from './commands/deploy';
+import { registerDestroy } from './commands/destroy';
 import { registerDrift } from './commands/drift';
 import { registerEject } from './commands/eject';
 import { registerPlan } from './commands/plan';
@@ -51,6 +52,7 @@ export function buildProgram(out: Output): Command {
   registerDeploy(program, ctx);
   registerStack(program, ctx);
   registerDrift(program, ctx);
+  registerDestroy(program, ctx);
   registerServer(program, ctx);
   return program;
 }
