@@ -1,36 +1,37 @@
 /**
  * Field-by-field drift of one Kubernetes object: what the stack last recorded against what the
- * cluster holds now. Only what a user declares is compared (`spec`, and `data` of ConfigMaps);
- * status, metadata bookkeeping and Secret values never are.
+ * cluster holds now, at the fields the plan declares (the resource's inputs) under `spec` and
+ * ConfigMap `data`. Fields the plan leaves to others (replicas an autoscaler owns, defaults the
+ * API server fills in), status, metadata bookkeeping and Secret values are never compared.
  */
 import type { DriftField } from '../model/operations';
 
 const COMPARED = ['spec', 'data'];
 const LIMIT = 50;
 
-/** Every leaf that differs under the compared top-level fields, as dotted paths, sorted. */
+/** Every declared leaf whose recorded and live values differ, as dotted paths, sorted. */
 export function driftFields(
   type: string,
+  declared: Record<string, unknown> | undefined,
   recorded: Record<string, unknown> | undefined,
   live: Record<string, unknown> | undefined,
 ): DriftField[] {
-  if (!recorded || !live) return [];
+  if (!declared || !recorded || !live) return [];
   const out: DriftField[] = [];
   for (const key of COMPARED) {
     if (key === 'data' && /:Secret$/.test(type)) continue;
-    walk(key, recorded[key], live[key], out);
+    if (declared[key] !== undefined) walk(key, declared[key], recorded[key], live[key], out);
   }
   return out.sort((a, b) => a.path.localeCompare(b.path)).slice(0, LIMIT);
 }
 
-function walk(path: string, a: unknown, b: unknown, out: DriftField[]): void {
-  if (isObject(a) && isObject(b)) {
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
-      walk(`${path}.${k}`, a[k], b[k], out);
+function walk(path: string, decl: unknown, a: unknown, b: unknown, out: DriftField[]): void {
+  if (isObject(decl) && isObject(a) && isObject(b)) {
+    for (const k of Object.keys(decl).sort()) walk(`${path}.${k}`, decl[k], a[k], b[k], out);
     return;
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((x, i) => walk(`${path}[${i}]`, x, b[i], out));
+  if (Array.isArray(decl) && Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    a.forEach((x, i) => walk(`${path}[${i}]`, decl[i], x, b[i], out));
     return;
   }
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, deployed: show(a), live: show(b) });

@@ -36,7 +36,7 @@ export async function drift(
       const entry =
         m.old && !m.new
           ? { change: 'deleted' as const, type: m.type, name: urnName(m.urn), fields: [] }
-          : fieldsEntry(m.type, m.urn, m.old?.outputs, m.new?.outputs);
+          : fieldsEntry(m.type, m.urn, m.old?.inputs, m.old?.outputs, m.new?.outputs);
       // The outputs event comes last and knows most; a resource unchanged there is not drift.
       if (entry || event.resOutputsEvent) seen.set(m.urn, entry);
     };
@@ -53,9 +53,10 @@ export async function drift(
 function fieldsEntry(
   type: string,
   urn: string,
+  declared: Record<string, unknown> | undefined,
   old: Record<string, unknown> | undefined,
   live: Record<string, unknown> | undefined,
 ): DriftResult['resources'][number] | undefined {
-  const fields = driftFields(type, old, live);
+  const fields = driftFields(type, declared, old, live);
   return fields.length ? { change: 'changed', type, name: urnName(urn), fields } : undefined;
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm run setup`: everything the engine and the tests need, cached under ~/.cache/stackpilot.
+# The engine (scripts/setup-engine.sh), the test control plane (scripts/setup-cluster.sh) and
+# the manifest checkers (scripts/setup-checkers.sh) are independent, so they run side by side:
+# on a fresh machine their module downloads overlap the other builds' compiles. Each one's
+# output is prefixed by its name; the run fails when the engine or the control plane fails.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+pids=()
+names=()
+for part in engine cluster checkers; do
+  (bash "setup-$part.sh" 2>&1 | sed -u "s/^/[$part] /") &
+  pids+=("$!")
+  names+=("$part")
+done
+failed=0
+for i in "${!pids[@]}"; do
+  if ! wait "${pids[$i]}"; then
+    printf 'setup: %s failed (see the [%s] lines above)\n' "${names[$i]}" "${names[$i]}" >&2
+    failed=1
+  fi
+done
+exit "$failed"
