@@ -4,7 +4,7 @@
  * destroy down to the namespace.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,16 +39,33 @@ describe('CLI on a cluster target (compiled, real engine, real control plane)', 
         '    kind: cluster',
         `    context: ${cluster.context}`,
         `    kubeconfig: ${cluster.kubeconfig}`,
+        '  stackpilot:cluster:',
+        '    readinessTimeoutSeconds: 60',
         ...extra,
         '',
       ].join('\n'),
     );
   }
+  /**
+   * Runs the CLI to its end without blocking this process: the test cluster's stand-in ingress
+   * controller is a loop in this process, and a synchronous spawn would starve it.
+   */
   const run = (args: string[]) =>
-    spawnSync(process.execPath, [CLI, '--state-dir', state, '--stacks', stacks, ...args], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env,
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [CLI, '--state-dir', state, '--stacks', stacks, ...args],
+        {
+          cwd: REPO_ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('close', (status) => resolve({ status, stdout, stderr }));
     });
 
   before(async () => {
@@ -66,13 +83,13 @@ describe('CLI on a cluster target (compiled, real engine, real control plane)', 
   });
 
   it('deploys, and drift exits 7 with the changed field in its JSON', async () => {
-    const up = run(['up', FULLSTACK, '--env', 'dev', '--yes']);
+    const up = await run(['up', FULLSTACK, '--env', 'dev', '--yes']);
     assert.equal(up.status, 0, up.stderr);
-    assert.equal(run(['drift', 'fullstack', '--env', 'dev']).status, 0);
+    assert.equal((await run(['drift', 'fullstack', '--env', 'dev'])).status, 0);
     await cluster.api.mergePatch(`/apis/apps/v1/namespaces/${NS}/deployments/chat`, {
       spec: { replicas: 2 },
     });
-    const drift = run(['drift', 'fullstack', '--env', 'dev', '--json']);
+    const drift = await run(['drift', 'fullstack', '--env', 'dev', '--json']);
     assert.equal(drift.status, 7, drift.stderr);
     const result = JSON.parse(drift.stdout) as {
       drifted: boolean;
@@ -85,7 +102,7 @@ describe('CLI on a cluster target (compiled, real engine, real control plane)', 
         ?.fields.find((f) => f.path === 'spec.replicas'),
       { path: 'spec.replicas', deployed: '1', live: '2' },
     );
-    const text = run(['drift', 'fullstack', '--env', 'dev']);
+    const text = await run(['drift', 'fullstack', '--env', 'dev']);
     assert.match(text.stdout, /workload-chat.*spec\.replicas.*1.*2/);
   });
 
@@ -117,12 +134,12 @@ describe('CLI on a cluster target (compiled, real engine, real control plane)', 
       `left running: ${engineProcesses(state).join(', ')}`,
     );
     devStack();
-    const again = run(['up', FULLSTACK, '--env', 'dev', '--yes']);
+    const again = await run(['up', FULLSTACK, '--env', 'dev', '--yes']);
     assert.equal(again.status, 0, again.stderr);
   });
 
   it('destroys every object, the namespace included', async () => {
-    const destroy = run(['destroy', 'fullstack', '--env', 'dev', '--yes']);
+    const destroy = await run(['destroy', 'fullstack', '--env', 'dev', '--yes']);
     assert.equal(destroy.status, 0, destroy.stderr);
     assert.match(destroy.stdout, /destroy fullstack\/dev: delete \d+/);
     assert.equal((await cluster.api.call('GET', `/api/v1/namespaces/${NS}`)).status, 404);

@@ -43,7 +43,7 @@ describe('cluster preflight (real control plane, real engine)', function () {
   });
 
   it('refuses a missing Prometheus CRD when the environment says refuse, and leaves it out by default', async () => {
-    await cluster.situation({ storage: 'default', ingress: 'class' });
+    await cluster.situation({ storage: 'default', ingress: 'controller' });
     const strict = await clusterEnvironment(cluster, 'prod', 'pf-prod', (e) => ({
       ...e,
       cluster: { ...e.cluster, missingCrds: 'refuse' },
@@ -63,6 +63,22 @@ describe('cluster preflight (real control plane, real engine)', function () {
     assert.ok(
       preview.steps.every((s) => !s.type.includes('monitoring.coreos.com')),
       'no ServiceMonitor is previewed on a cluster without its CRD',
+    );
+  });
+
+  it('explains pods that no node has room for, within the readiness bound', async () => {
+    await cluster.fillNodes();
+    const env = await clusterEnvironment(cluster, 'dev', 'pf-full', (e) => ({
+      ...e,
+      cluster: { ...e.cluster, readinessTimeoutSeconds: 10 },
+    }));
+    const result = await t.engine.up(await fixturePlan('nextjs-chatbot', env), env);
+    assert.equal(result.status, 'failed');
+    assert.match(
+      (result.causes ?? []).join('\n'),
+      // The migration Job is the first to need a node.
+      /Job pf-full\/acme-chatbot-migrate: pod [^:]+: not scheduled: 0\/3 nodes are available: 3 Insufficient cpu/,
+      result.error,
     );
   });
 

@@ -19,6 +19,7 @@ export const FIXTURE_SECRETS: Record<string, string> = {
     'postgresql://app:cluster-canary-3@ep-test.neon.tech/app?sslmode=require',
   STACKPILOT_SECRET_DATABASE_URL_UNPOOLED:
     'postgresql://app:cluster-canary-3@ep-test.neon.tech/app',
+  STACKPILOT_SECRET_REDIS_URL: 'rediss://default:cluster-canary-4@cache.example.com:6380',
 };
 
 const models = new Map<string, Promise<AppModel>>();
