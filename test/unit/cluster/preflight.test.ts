@@ -33,7 +33,12 @@ describe('cluster/preflight', () => {
     const r = preflight(
       prod,
       env,
-      complete({ storageClasses: [], ingressClasses: [], serverVersion: 'v1.22.0', serverMinor: 22 }),
+      complete({
+        storageClasses: [],
+        ingressClasses: [],
+        serverVersion: 'v1.22.0',
+        serverMinor: 22,
+      }),
     );
     assert.deepEqual(
       r.failures.map((f) => f.check),
