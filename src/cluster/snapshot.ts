@@ -6,7 +6,9 @@ import {
   NetworkingV1Api,
   type V1Condition,
   type V1ContainerStatus,
+  type V1Deployment,
   type V1ObjectMeta,
+  type V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { ClusterSnapshot, ConditionSnapshot, ContainerSnapshot } from '../model/snapshot';
 import { bounded, type ClusterClient } from './client';
@@ -37,26 +39,8 @@ export async function readSnapshot(
   return {
     namespace,
     workloads: [
-      ...deps.items.map((d) => ({
-        kind: 'Deployment' as const,
-        name: name(d.metadata),
-        desired: d.spec?.replicas ?? 1,
-        total: d.status?.replicas ?? 0,
-        ready: d.status?.readyReplicas ?? 0,
-        available: d.status?.availableReplicas ?? 0,
-        updated: d.status?.updatedReplicas ?? 0,
-        conditions: conditions(d.status?.conditions),
-      })),
-      ...sts.items.map((s) => ({
-        kind: 'StatefulSet' as const,
-        name: name(s.metadata),
-        desired: s.spec?.replicas ?? 1,
-        total: s.status?.replicas ?? 0,
-        ready: s.status?.readyReplicas ?? 0,
-        available: s.status?.availableReplicas ?? 0,
-        updated: s.status?.updatedReplicas ?? 0,
-        conditions: conditions(s.status?.conditions),
-      })),
+      ...deps.items.map((d) => workload('Deployment', d)),
+      ...sts.items.map((st) => workload('StatefulSet', st)),
     ],
     replicaSets: rss.items.map((r) => ({
       name: name(r.metadata),
@@ -105,6 +89,22 @@ export async function readSnapshot(
       count: e.count ?? 1,
       last: iso(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp),
     })),
+  };
+}
+
+function workload(
+  kind: 'Deployment' | 'StatefulSet',
+  w: V1Deployment | V1StatefulSet,
+): ClusterSnapshot['workloads'][number] {
+  return {
+    kind,
+    name: name(w.metadata),
+    desired: w.spec?.replicas ?? 1,
+    total: w.status?.replicas ?? 0,
+    ready: w.status?.readyReplicas ?? 0,
+    available: w.status?.availableReplicas ?? 0,
+    updated: w.status?.updatedReplicas ?? 0,
+    conditions: conditions(w.status?.conditions),
   };
 }
 

@@ -4,11 +4,11 @@
  */
 import type { EngineEvent } from '@pulumi/pulumi/automation';
 import type { Environment } from '../../model/environment';
-import { InputError } from '../../model/errors';
 import type { DriftResult } from '../../model/operations';
 import type { DeployOptions, EngineCore } from '../core';
 import { driftFields } from '../drift-diff';
 import { urnName } from '../events';
+import { requireCluster } from './whole-stack';
 
 /** Compares the stack's record of every resource with the live cluster. */
 export async function drift(
@@ -17,11 +17,7 @@ export async function drift(
   env: Environment,
   options: DeployOptions = {},
 ): Promise<DriftResult> {
-  if (env.target.kind === 'render') {
-    throw new InputError(
-      `environment ${env.name} renders YAML to a directory: there is no live cluster to compare with`,
-    );
-  }
+  requireCluster(env, 'compare with');
   return core.exclusive(project, env.name, async () => {
     const stack = await core.open(
       project,

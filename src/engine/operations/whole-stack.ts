@@ -19,11 +19,7 @@ export async function refresh(
   env: Environment,
   options: DeployOptions = {},
 ): Promise<WholeStackResult> {
-  if (env.target.kind === 'render') {
-    throw new InputError(
-      `environment ${env.name} renders YAML to a directory: there is no live cluster to refresh from`,
-    );
-  }
+  requireCluster(env, 'refresh from');
   return onDeployedStack(core, project, env, options, (stack, onEvent) =>
     stack.refresh({ onEvent, ...(options.signal ? { signal: options.signal } : {}) }),
   );
@@ -39,6 +35,14 @@ export function destroy(
   return onDeployedStack(core, project, env, options, (stack, onEvent) =>
     stack.destroy({ onEvent, ...(options.signal ? { signal: options.signal } : {}) }),
   );
+}
+
+/** Refuses a render target for an operation that reads the live cluster. */
+export function requireCluster(env: Environment, what: string): void {
+  if (env.target.kind === 'render')
+    throw new InputError(
+      `environment ${env.name} renders YAML to a directory: there is no live cluster to ${what}`,
+    );
 }
 
 function onDeployedStack(

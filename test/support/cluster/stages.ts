@@ -64,42 +64,30 @@ function conditions(ready: boolean): string {
   type: ContainersReady`;
 }
 
+/** A container that keeps crashing: CrashLoopBackOff after a run that ended with `exitCode`. */
+function crashLoop(exitCode: number, reason: string): string {
+  return `${conditions(false)}
+${containers(
+  `    waiting:
+      reason: CrashLoopBackOff
+      message: back-off 40s restarting failed container`,
+  false,
+  3,
+  `  lastState:
+    terminated:
+      exitCode: ${exitCode}
+      reason: ${reason}
+      startedAt: {{ Now | Quote }}
+      finishedAt: {{ Now | Quote }}`,
+)}
+${POD_IPS}
+phase: Running
+startTime: {{ Now | Quote }}`;
+}
+
 const TEMPLATES: Record<FailureMode, string> = {
-  exit: `${conditions(false)}
-${containers(
-  `    waiting:
-      reason: CrashLoopBackOff
-      message: back-off 40s restarting failed container`,
-  false,
-  3,
-  `  lastState:
-    terminated:
-      exitCode: 1
-      reason: Error
-      message: the process exited with code 1
-      startedAt: {{ Now | Quote }}
-      finishedAt: {{ Now | Quote }}`,
-)}
-${POD_IPS}
-phase: Running
-startTime: {{ Now | Quote }}`,
-  oom: `${conditions(false)}
-${containers(
-  `    waiting:
-      reason: CrashLoopBackOff
-      message: back-off 40s restarting failed container`,
-  false,
-  3,
-  `  lastState:
-    terminated:
-      exitCode: 137
-      reason: OOMKilled
-      startedAt: {{ Now | Quote }}
-      finishedAt: {{ Now | Quote }}`,
-)}
-${POD_IPS}
-phase: Running
-startTime: {{ Now | Quote }}`,
+  exit: crashLoop(1, 'Error'),
+  oom: crashLoop(137, 'OOMKilled'),
   'image-pull': `${conditions(false)}
 ${containers(
   `    waiting:
