@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 pids=()
 names=()
 for part in engine cluster checkers; do
-  (bash "setup-$part.sh" 2>&1 | sed -u "s/^/[$part] /") &
+  # Progress goes to standard error, as each script's own log does.
+  (bash "setup-$part.sh" 2>&1 | sed -u "s/^/[$part] /" >&2) &
   pids+=("$!")
   names+=("$part")
 done

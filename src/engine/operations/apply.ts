@@ -37,7 +37,9 @@ export async function apply(
         onEvent: recorder.onEvent,
         message: updateMessage(action, plan.hash),
         // A cluster may have changed behind the stack: read it first, so up puts the plan back.
-        ...(env.target.kind === 'cluster' ? { refresh: true } : {}),
+        // Not when the up is held to an approved preview: that preview is exactly what may run,
+        // and a refresh in between makes Pulumi refuse the update plan.
+        ...(env.target.kind === 'cluster' && !options.updatePlan ? { refresh: true } : {}),
         ...(options.updatePlan ? { plan: options.updatePlan } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       }),
