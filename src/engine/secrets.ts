@@ -144,7 +144,8 @@ export async function syncSecrets(
   for (const key of requiredSecretKeys(plan)) {
     const fromEnv = env[secretEnvVar(key)];
     if (fromEnv) {
-      toSet[key] = fromEnv;
+      // Each value set is a CLI process of its own (the value goes on its stdin): skip the same.
+      if (existing[key]?.value !== fromEnv) toSet[key] = fromEnv;
       values.push(fromEnv);
     } else if (existing[key]) {
       values.push(existing[key].value);

@@ -13,7 +13,7 @@ import { mapNode } from './resources/registry';
 
 /**
  * Every resource of the plan, in an order where each comes after what it depends on; for a
- * cluster `target`, each owns its fields (see {@link forced}). Throws
+ * cluster `target`, see {@link onCluster}. Throws
  * {@link InputError} listing every issue when the plan's graph cannot be registered as given.
  */
 export function declareResources(
@@ -37,7 +37,7 @@ export function declareResources(
       name: resourceName(node.id),
       ...mapped,
       ...(target.kind === 'cluster' && mapped.cls.startsWith('k8s.')
-        ? { args: forced(mapped.args) }
+        ? { args: onCluster(mapped.cls, mapped.args) }
         : {}),
       dependsOn: [...node.dependsOn].sort(),
     };
@@ -45,15 +45,17 @@ export function declareResources(
 }
 
 /**
- * On a cluster the plan owns every field it declares: a field someone changed by hand (kubectl
- * scale, an image patched in place) is taken back on the next up, instead of failing it with a
- * server-side-apply conflict.
+ * What a resource carries on a cluster. It owns every field it declares: a field someone
+ * changed by hand (kubectl scale, an image patched in place) is taken back on the next up,
+ * instead of failing it with a server-side-apply conflict. A ClusterIP Service is not awaited:
+ * its pods are the workload's, whose own readiness the engine waits for, and the provider
+ * otherwise holds every Service (and each Ingress behind it) for seconds when its pods are
+ * created after it.
  */
-function forced(args: ResourceDecl['args']): ResourceDecl['args'] {
+function onCluster(cls: ResourceDecl['cls'], args: ResourceDecl['args']): ResourceDecl['args'] {
   const metadata = (args.metadata ?? {}) as { readonly [key: string]: Value };
   const annotations = (metadata.annotations ?? {}) as { readonly [key: string]: Value };
-  return {
-    ...args,
-    metadata: { ...metadata, annotations: { ...annotations, 'pulumi.com/patchForce': 'true' } },
-  };
+  const own: Record<string, string> = { 'pulumi.com/patchForce': 'true' };
+  if (cls === 'k8s.core.v1.Service') own['pulumi.com/skipAwait'] = 'true';
+  return { ...args, metadata: { ...metadata, annotations: { ...annotations, ...own } } };
 }
