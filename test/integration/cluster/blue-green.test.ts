@@ -62,13 +62,18 @@ describe('blue-green on a live Service (real control plane, real engine)', funct
     const events: OperationEvent[] = [];
     const result = await t.engine.up(green, next, { onEvent: (e) => events.push(e) });
     assert.equal(result.status, 'succeeded', result.error);
+    // The update's own steps: an up on a cluster first reports a refresh step of every resource.
     const at = (kind: OperationEvent['kind'], name: string) =>
-      events.findIndex((e) => e.kind === kind && e.name === name);
+      events.findIndex((e) => e.kind === kind && e.name === name && e.op === 'update');
     const greenReady = at('step-done', 'workload-api-green');
     const switched = at('step-start', 'service-api');
     assert.ok(
       greenReady >= 0 && switched > greenReady,
-      'the Service changed after green was ready',
+      `the Service changed after green was ready: ${JSON.stringify(
+        events.filter(
+          (e) => /workload-api-green|service-api/.test(e.name ?? '') && e.kind !== 'progress',
+        ),
+      )}`,
     );
     assert.equal(await selectorColor(cluster, 'api'), 'green');
     assert.deepEqual(await unreadyWorkloads(cluster, NS), []);
