@@ -165,6 +165,11 @@ export class EngineCore {
     });
   }
 
+  /** Opens an existing stack with its deployed plan's program (refresh, destroy, drift). */
+  async openDeployed(project: string, env: Environment): Promise<Stack> {
+    return this.open(project, env.name, await this.deployedProgram(project, env), 'select');
+  }
+
   /** The program of the stack's deployed plan, or an empty one when none is archived. */
   async deployedProgram(project: string, env: Environment): Promise<PulumiFn> {
     const plan = await this.deployedPlan(project, env.name);

@@ -19,12 +19,7 @@ export async function drift(
 ): Promise<DriftResult> {
   requireCluster(env, 'compare with');
   return core.exclusive(project, env.name, async () => {
-    const stack = await core.open(
-      project,
-      env.name,
-      await core.deployedProgram(project, env),
-      'select',
-    );
+    const stack = await core.openDeployed(project, env);
     const seen = new Map<string, DriftResult['resources'][number] | undefined>();
     const onEvent = (event: EngineEvent): void => {
       const m = event.resourcePreEvent?.metadata ?? event.resOutputsEvent?.metadata;

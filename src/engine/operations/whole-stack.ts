@@ -53,12 +53,7 @@ function onDeployedStack(
   run: (stack: Stack, onEvent: StepRecorder['onEvent']) => Promise<unknown>,
 ): Promise<WholeStackResult> {
   return core.exclusive(project, env.name, async () => {
-    const stack = await core.open(
-      project,
-      env.name,
-      await core.deployedProgram(project, env),
-      'select',
-    );
+    const stack = await core.openDeployed(project, env);
     const recorder = new StepRecorder(options.onEvent, []);
     await core.call(project, env.name, [], () => run(stack, recorder.onEvent));
     return { changes: recorder.changes(), steps: recorder.steps() };

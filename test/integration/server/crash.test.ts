@@ -6,10 +6,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/engine';
+import { engineProcesses } from '../support/processes';
 import { Client, engineEnv, makeStacks, makeTokens, type Tokens } from './support/harness';
 
 interface Child {
@@ -42,28 +43,6 @@ async function startChild(stateDir: string, stacksDir: string): Promise<Child> {
   return { process: child, exited, ...parsed };
 }
 
-/**
- * Processes whose environment names `stateDir`: the provider plugins a killed engine leaves
- * behind (they run in process groups of their own, so killing the server's group misses them).
- */
-function leftoverPlugins(stateDir: string): number[] {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return [];
-  }
-  return pids.flatMap((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`file://${stateDir}/backend`)
-        ? [Number(pid)]
-        : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
 describe('server crash and restart (real engine)', function () {
   this.timeout(600_000);
   let stateDir: string;
@@ -82,7 +61,7 @@ describe('server crash and restart (real engine)', function () {
         process.kill(-(c.process.pid as number), 'SIGTERM');
         await c.exited;
       }
-    for (const pid of leftoverPlugins(stateDir)) process.kill(pid, 'SIGTERM');
+    for (const pid of engineProcesses(stateDir)) process.kill(pid, 'SIGTERM');
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(stacksDir, { recursive: true, force: true });
   });
@@ -141,7 +120,7 @@ describe('server crash and restart (real engine)', function () {
       stopped.length >= 1 && stopped.every((p) => p.stopped),
       JSON.stringify(recovery.result),
     );
-    assert.deepEqual(leftoverPlugins(stateDir), [], 'no engine process of the dead server left');
+    assert.deepEqual(engineProcesses(stateDir), [], 'no engine process of the dead server left');
     const audited = (await again('admin').expect(200, 'GET', '/v1/audit?limit=1000')).entries as {
       action: string;
     }[];
