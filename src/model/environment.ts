@@ -81,6 +81,23 @@ export const ClusterPolicySchema = z.strictObject({
 });
 export type ClusterPolicy = z.infer<typeof ClusterPolicySchema>;
 
+/** Where a plan's images come from and how a deploy checks that they exist. */
+export const ImagePolicySchema = z.strictObject({
+  /**
+   * Which images preview and up look up in their registries before deploying: `all`, only
+   * those the plan `built` from source, or `off` (a cluster that pulls through a mirror).
+   * Missing images refuse a cluster deploy and are warnings on a render target. Default `all`.
+   */
+  verify: z.enum(['all', 'built', 'off']),
+  /**
+   * For a component the repository also publishes an image of (compose `image:` beside
+   * `build:`, its own manifests, Helm values or skaffold.yaml): `build` it from source, or
+   * deploy the `published` image. Default `build`.
+   */
+  source: z.enum(['build', 'published']),
+});
+export type ImagePolicy = z.infer<typeof ImagePolicySchema>;
+
 /** The raw `stackpilot:` keys of a stack file, all optional; `resolveEnvironment` fills defaults. */
 export const EnvironmentConfigSchema = z.strictObject({
   namespace: z
@@ -132,6 +149,8 @@ export const EnvironmentConfigSchema = z.strictObject({
   planFile: z.string().optional(),
   /** How cluster targets are checked and waited on. */
   cluster: ClusterPolicySchema.partial().optional(),
+  /** Where images come from and whether deploys check them. */
+  images: ImagePolicySchema.partial().optional(),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
 
@@ -169,5 +188,6 @@ export const EnvironmentSchema = z.strictObject({
   }),
   planFile: z.string().optional(),
   cluster: ClusterPolicySchema,
+  images: ImagePolicySchema,
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -157,6 +157,10 @@ export function resolveEnvironment(name: string, config: EnvironmentSettings): E
       missingCrds: config.cluster?.missingCrds ?? 'omit',
       readinessTimeoutSeconds: config.cluster?.readinessTimeoutSeconds ?? 300,
     },
+    images: {
+      verify: config.images?.verify ?? 'all',
+      source: config.images?.source ?? 'build',
+    },
   });
 }
 
