@@ -1,7 +1,7 @@
 /**
  * The assembler: runs the detectors over the units, maps compose services onto them, splits
- * Procfile processes, names everything, applies the spec, infers edges, and turns the drafts
- * into the sorted, schema-valid AppModel.
+ * Procfile processes, names everything, applies the spec, infers edges, turns the drafts
+ * into the sorted, schema-valid AppModel, and attaches the images the repository publishes.
  */
 import type { AppModel, Component, EnvVar, Evidence } from '../model/app';
 import { InputError } from '../model/errors';
@@ -18,6 +18,7 @@ import { dedupeEvidence, EdgeBuilder, EVIDENCE_CAP, toEvidence } from './edges';
 import { applyHealthRoutes, pathFromHealthcheck } from './health';
 import { parseDotenv } from './parse/dotenv';
 import { baseOf, compareStrings, dirOf, sanitizeName } from './paths';
+import { withPublishedImages } from './published';
 import type { Repo } from './repo';
 import { applySpec, type LoadedSpec } from './spec';
 import { discoverUnits, type Unit } from './units';
@@ -130,12 +131,15 @@ export function assemble(input: AssembleInput): AppModel {
   const { edges: edgeList, externals } = edges.result();
 
   inferKinds(drafts, edgeList, externals);
-  const components: Component[] = drafts
-    .map((d) => {
-      const c = toComponent(d);
-      return { ...c, sourceDigest: sourceDigest(repo, c.build, c.path) };
-    })
-    .sort((a, b) => compareStrings(a.name, b.name));
+  const components: Component[] = withPublishedImages(
+    drafts
+      .map((d) => {
+        const c = toComponent(d);
+        return { ...c, sourceDigest: sourceDigest(repo, c.build, c.path) };
+      })
+      .sort((a, b) => compareStrings(a.name, b.name)),
+    { repo, warnings, appName, services },
+  );
   return {
     schemaVersion: 1,
     name: appName,

@@ -53,6 +53,7 @@ export function summarizeAppModel(model: AppModel): string {
           c.readinessPath ? `ready ${c.readinessPath}` : '',
           c.features.migrations ? `migrations: ${c.features.migrations.command}` : '',
           c.features.streaming ? 'streaming' : '',
+          c.publishedImage ? `publishes ${c.publishedImage.image}` : '',
         ].filter(Boolean);
         return [
           c.name,

@@ -91,6 +91,24 @@ export const BuildSchema = z.discriminatedUnion('strategy', [
 ]);
 export type Build = z.infer<typeof BuildSchema>;
 
+/** Where the repository names an image it publishes of a component it also builds. */
+export const PublishedImageFromSchema = z.enum(['compose', 'manifest', 'helm', 'skaffold']);
+export type PublishedImageFrom = z.infer<typeof PublishedImageFromSchema>;
+
+/**
+ * An image the repository itself publishes of a component it builds: compose `image:` beside
+ * `build:`, a container of its own Kubernetes manifests, its Helm chart's values, or a skaffold
+ * artifact. The planner may deploy it instead of building (`stackpilot:images.source`).
+ */
+export const PublishedImageSchema = z.strictObject({
+  /** The reference as written, e.g. `ghcr.io/acme/api:1.4.2`; a skaffold name carries no tag. */
+  image: z.string().min(1),
+  from: PublishedImageFromSchema,
+  /** Where it is named (field `publishedImage`). */
+  evidence: EvidenceSchema,
+});
+export type PublishedImage = z.infer<typeof PublishedImageSchema>;
+
 export const FrameworkSchema = z.strictObject({
   name: z.string(),
   version: z.string().optional(),
@@ -148,6 +166,8 @@ export const ComponentSchema = z.strictObject({
   /** An HTTP path that answers when the process can serve traffic (dependencies reachable). */
   readinessPath: z.string().optional(),
   build: BuildSchema,
+  /** An image of this component the repository publishes; only for components it builds. */
+  publishedImage: PublishedImageSchema.optional(),
   env: z.array(EnvVarSchema),
   /** Reachable from outside the cluster (behind the Ingress). */
   public: z.boolean(),

@@ -10,6 +10,7 @@ import {
   isScalar,
   isSeq,
   LineCounter,
+  parseAllDocuments,
   parseDocument,
   type Document,
   type Node,
@@ -23,10 +24,42 @@ export interface YamlDoc {
   lineOf(path: ReadonlyArray<string | number>): number | undefined;
 }
 
+/** How YAML scalars are read. */
+export interface YamlOptions {
+  /**
+   * Read every scalar as a string (YAML's failsafe schema), so that `tag: 1.10` stays `1.10`
+   * instead of becoming the number 1.1. Default false (the core schema).
+   */
+  strings?: boolean;
+}
+
 /** Parses one YAML document; the first error is returned with its line. */
-export function parseYaml(text: string): Parsed<YamlDoc> {
+export function parseYaml(text: string, options: YamlOptions = {}): Parsed<YamlDoc> {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, merge: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: counter, ...docOptions(options) });
+  return toYamlDoc(doc, counter, text);
+}
+
+/**
+ * Parses a stream of YAML documents (`---` separated, as Kubernetes manifests are): each one
+ * parsed on its own, so that one bad document does not hide the others.
+ */
+export function parseYamlDocuments(text: string, options: YamlOptions = {}): Parsed<YamlDoc>[] {
+  const counter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: counter, ...docOptions(options) });
+  if (!Array.isArray(docs)) return [];
+  return docs.map((doc) => toYamlDoc(doc, counter, text));
+}
+
+function docOptions(options: YamlOptions) {
+  return {
+    merge: true,
+    prettyErrors: false,
+    ...(options.strings ? { schema: 'failsafe' as const } : {}),
+  };
+}
+
+function toYamlDoc(doc: Document, counter: LineCounter, text: string): Parsed<YamlDoc> {
   const err = doc.errors[0];
   if (err) {
     // Errors found at end of input (an unclosed quote or bracket) point past the last line;
