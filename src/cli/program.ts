@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
+import { registerBuild } from './commands/build';
 import { registerDeploy } from './commands/deploy';
 import { registerDestroy } from './commands/destroy';
 import { registerDrift } from './commands/drift';
@@ -49,6 +50,7 @@ export function buildProgram(out: Output): Command {
   registerPlan(program, ctx);
   registerRender(program, ctx);
   registerEject(program, ctx);
+  registerBuild(program, ctx);
   registerDeploy(program, ctx);
   registerStack(program, ctx);
   registerDrift(program, ctx);

@@ -1,13 +1,15 @@
 /**
- * What the engine does differently for a cluster target: a preflight before anything is
- * applied, and, when an update fails, the cause of each object that did not become ready,
- * read from the cluster's status and events.
+ * What the engine checks before it applies anything, and what it does differently for a
+ * cluster target: a preflight of the cluster and of the registries holding the plan's images
+ * (a render target only gets warnings about images), and, when an update fails, the cause of
+ * each object that did not become ready, read from the cluster's status and events.
  */
 import { clusterClient } from '../cluster/client';
 import { readClusterFacts } from '../cluster/facts';
 import { preflight } from '../cluster/preflight';
 import { readSnapshot } from '../cluster/snapshot';
 import { explainUnready } from '../diagnose/unready';
+import { imageFailures, imageWarnings, verifyImages, type VerifyOptions } from '../images/verify';
 import type { Environment } from '../model/environment';
 import { PreflightError, StackpilotError } from '../model/errors';
 import type { DeploymentPlan } from '../model/plan';
@@ -22,18 +24,26 @@ export interface ClusterCheck {
 export const NO_CHECK: ClusterCheck = { omit: [], warnings: [] };
 
 /**
- * Preflight of `plan` against `env`'s cluster: throws a {@link PreflightError} listing every
- * missing piece, and an InputError when the cluster cannot be reached, both within seconds.
+ * Preflight of `plan` against `env`'s target: on a cluster, throws a {@link PreflightError}
+ * listing every missing piece of the cluster and every image its registry lacks (or could
+ * not be asked about), and an InputError when the cluster cannot be reached, all within
+ * seconds; on a render target, missing images are warnings. `stackpilot:images.verify`
+ * chooses which images are looked up.
  */
-export async function checkClusterTarget(
+export async function checkTarget(
   plan: DeploymentPlan,
   env: Environment,
+  registries: VerifyOptions = {},
 ): Promise<ClusterCheck> {
-  if (env.target.kind !== 'cluster') return NO_CHECK;
+  const images = verifyImages(plan, env.images.verify, registries);
+  if (env.target.kind !== 'cluster') {
+    return { omit: [], warnings: imageWarnings(await images, plan) };
+  }
   const client = clusterClient(env.target);
-  const facts = await readClusterFacts(client, plan.namespace);
+  const [facts, checks] = await Promise.all([readClusterFacts(client, plan.namespace), images]);
   const result = preflight(plan, env, facts);
-  if (result.failures.length) throw new PreflightError(client.label, result.failures);
+  const failures = [...result.failures, ...imageFailures(checks, plan)];
+  if (failures.length) throw new PreflightError(client.label, failures);
   return { omit: result.omit?.ids ?? [], warnings: result.warnings };
 }
 

@@ -14,7 +14,7 @@ import type { HistoryEntry } from '../model/operations';
 import type { DeploymentPlan } from '../model/plan';
 import { createProgram } from '../program';
 import { PlanArchive } from './archive';
-import { checkClusterTarget, NO_CHECK, type ClusterCheck } from './cluster-target';
+import { checkTarget, NO_CHECK, type ClusterCheck } from './cluster-target';
 import { classifyEngineError } from './errors';
 import type { EventSink } from './events';
 import { numberVersions, toHistoryEntry } from './history-entry';
@@ -140,8 +140,9 @@ export class EngineCore {
     options: DeployOptions,
   ): Promise<PreparedStack> {
     throwIfAborted(options.signal);
-    // A cluster that lacks what the plan needs is refused here, before the stack is touched.
-    const cluster = await checkClusterTarget(plan, env);
+    // A cluster (or registry) that lacks what the plan needs is refused here, before the
+    // stack is touched.
+    const cluster = await checkTarget(plan, env);
     this.archive.put(plan);
     const stack = await this.open(plan.app, env.name, this.programFor(plan, env, cluster), mode);
     const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);

@@ -4,3 +4,4 @@ export * from './plan';
 export * from './errors';
 export * from './canonical';
 export * from './operations';
+export * from './images';

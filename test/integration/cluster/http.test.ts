@@ -35,6 +35,9 @@ describe('HTTP flow on a cluster target (real server, engine and control plane)'
             `    kubeconfig: ${cluster.kubeconfig}`,
             '  stackpilot:cluster:',
             '    readinessTimeoutSeconds: 60',
+            // kwok pulls nothing; the registry preflight is tested against a real registry.
+            '  stackpilot:images:',
+            '    verify: off',
             '',
           ].join('\n'),
         ),
