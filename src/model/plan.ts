@@ -365,11 +365,16 @@ export const DecisionSchema = z.strictObject({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
-/** How a component's image is produced. */
+/**
+ * How a component's image is produced: built by us from the repository's `dockerfile` or a
+ * `generated` one, or pulled — a `prebuilt` image (compose `image:`, a data service, a stack
+ * override) or the `published` image the repository names for a component it builds
+ * (`stackpilot:images.source: published`).
+ */
 export const ImagePlanSchema = z.strictObject({
   component: z.string(),
   image: z.string(),
-  source: z.enum(['dockerfile', 'generated', 'prebuilt']),
+  source: z.enum(['dockerfile', 'generated', 'prebuilt', 'published']),
   /** Existing Dockerfile path, when the source is `dockerfile`. */
   dockerfile: z.string().optional(),
   /** The generated Dockerfile's text, when the source is `generated`. */

@@ -2,7 +2,10 @@
  * containerize: how each component becomes an image. Uses the repository's Dockerfile when
  * there is one and generates one otherwise; names the image
  * `<registry>/<app>-<component>:src-<12 hex of the source digest>` (never `latest`); one
- * container per pod, with migrations run as a Job rather than a sidecar.
+ * container per pod, with migrations run as a Job rather than a sidecar. With
+ * `stackpilot:images.source: published` a component the repository publishes a pinned image
+ * of is deployed from that image instead (see `./published-image`); a
+ * `stackpilot:components.<name>.image` override wins over both.
  */
 import type { Component } from '../../model/app';
 import { contentHash } from '../../model/canonical';
@@ -11,6 +14,7 @@ import { decision, type ComponentFacts, type Skill, type SkillContribution } fro
 import { appComponents, classifyEnv, commandArgv, containerPorts, dataComponents } from './common';
 import { dataServiceImage, isPinned } from './data-catalog';
 import { generateDockerfile } from './dockerfiles';
+import { publishedChoice } from './published-image';
 
 const ID = 'containerize';
 
@@ -66,10 +70,16 @@ export const containerizeSkill: Skill = {
           ),
         );
       }
-      // An image built from an existing Dockerfile has one CMD; a worker or job sharing it
-      // (compose `command:`) needs its own command, or it would start the server.
+      const override = env.components[c.name]?.image;
+      const published =
+        override === undefined && c.build.strategy !== 'image'
+          ? publishedChoice(c, env, imageTag(c, buildArgs), buildArgs)
+          : undefined;
+      const deployed = published?.deploy ? published.image : undefined;
+      // An image built from an existing Dockerfile (or published) has one CMD; a worker or job
+      // sharing it (compose `command:`) needs its own command, or it would start the server.
       const ownCommand =
-        c.build.strategy !== 'generate' &&
+        (c.build.strategy !== 'generate' || deployed !== undefined) &&
         (c.kind === 'worker' || c.kind === 'job') &&
         c.startCommand !== undefined;
       const facts: Partial<ComponentFacts> = {
@@ -84,11 +94,10 @@ export const containerizeSkill: Skill = {
             c.name,
             'command',
             c.startCommand!,
-            `a ${c.kind} built from ${c.build.strategy === 'dockerfile' ? c.build.dockerfile : 'a prebuilt image'} runs its own command rather than the image's default`,
+            `a ${c.kind} ${deployed !== undefined ? `run from the published image ${deployed}` : `built from ${c.build.strategy === 'dockerfile' ? c.build.dockerfile : 'a prebuilt image'}`} runs its own command rather than the image's default`,
             ["the image's CMD"],
           ),
         );
-      const override = env.components[c.name]?.image;
       const repo = `${env.registry}/${app.name}-${c.name}`;
       if (override !== undefined) {
         if (!isPinned(override))
@@ -123,6 +132,10 @@ export const containerizeSkill: Skill = {
             ['build from source'],
           ),
         );
+      } else if (published?.deploy) {
+        facts.image = published.image;
+        images.push({ component: c.name, image: published.image, source: 'published' });
+        out.decisions.push(published.decision);
       } else if (c.build.strategy === 'dockerfile') {
         const image = `${repo}:${imageTag(c, buildArgs)}`;
         facts.image = image;
@@ -179,6 +192,10 @@ export const containerizeSkill: Skill = {
           out.warnings.push(
             `${c.name}: next.config does not set output: 'standalone'; the image ships full node_modules (set it for a ~5x smaller image)`,
           );
+      }
+      if (published && !published.deploy) {
+        out.decisions.push(published.decision);
+        if (published.warning) out.warnings.push(published.warning);
       }
       out.decisions.push(
         decision(
