@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerBuild } from './commands/build';
+import { registerCi } from './commands/ci';
 import { registerDeploy } from './commands/deploy';
 import { registerDestroy } from './commands/destroy';
 import { registerDrift } from './commands/drift';
@@ -56,6 +57,7 @@ export function buildProgram(out: Output): Command {
   registerDrift(program, ctx);
   registerDestroy(program, ctx);
   registerServer(program, ctx);
+  registerCi(program, ctx);
   return program;
 }
 
