@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Engine, MissingSecretPolicy } from '../engine';
 import type { AppModel } from '../model/app';
+import type { BuildEvent, BuildResult } from '../model/images';
 import type { Environment } from '../model/environment';
 import type { DeploymentPlan } from '../model/plan';
 import type { Clock, Store } from '../store';
@@ -63,6 +64,12 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   settings: Settings;
+  /** Builds (and with `push`, pushes) the images `plan` builds from the repository at `repo`. */
+  buildImages: (
+    plan: DeploymentPlan,
+    repo: string,
+    options: { push: boolean; onEvent: (e: BuildEvent) => void; signal: AbortSignal },
+  ) => Promise<BuildResult>;
   /** Whether the engine toolchain is installed (for /readyz). */
   engineReady: () => boolean;
 }

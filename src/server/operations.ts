@@ -218,7 +218,7 @@ export async function requestRecover(
  * and submit, all synchronously so that no other request can slip in between. A refusal is
  * recorded as a `rejected` operation and rethrown with its operation id.
  */
-function admit(
+export function admit(
   deps: AppDeps,
   caller: Caller,
   base: Omit<NewOperation, 'requester'>,

@@ -56,6 +56,9 @@ export const CreatePlanBody = z
 
 export const PreviewBody = z.strictObject({ planId: PlanRefSchema });
 
+/** Build the plan's images; with `push`, push each and verify it in its registry. */
+export const BuildBody = z.strictObject({ push: z.boolean().optional() });
+
 export const DeploymentBody = z.strictObject({
   planId: PlanRefSchema,
   /** The approved preview this up is held to; required where the environment needs approval. */

@@ -1,8 +1,11 @@
 /** Starts the HTTP server on 127.0.0.1: store, engine, runner, start-up recovery, then listen. */
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Engine, findToolchain, type MissingSecretPolicy, type PassphrasePolicy } from '../engine';
+import { buildImages } from '../images/build';
 import { openStore, systemClock, type Clock, type Store } from '../store';
 import { createApp } from './app';
 import type { AppDeps, BusyPolicy, EngineLike, Pipeline } from './deps';
@@ -114,6 +117,15 @@ export function buildDeps(options: ServerOptions = {}): AppDeps {
       missingSecrets: options.missingSecrets ?? 'error',
       bodyLimit: options.bodyLimit ?? '5mb',
       heartbeatMs: (options.heartbeatSeconds ?? 15) * 1000,
+    },
+    buildImages: async (plan, repo, opts) => {
+      // Generated Dockerfiles live as long as their build.
+      const buildDir = mkdtempSync(join(tmpdir(), 'stackpilot-build-'));
+      try {
+        return await buildImages(plan, repo, { ...opts, buildDir, env });
+      } finally {
+        rmSync(buildDir, { recursive: true, force: true });
+      }
     },
     engineReady: () => {
       try {

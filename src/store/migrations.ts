@@ -10,6 +10,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table others reference (SQLite cannot change a CHECK in place):
+   * foreign keys are off while it runs, as SQLite's documented procedure says, and checked
+   * before it commits.
+   */
+  rebuildsTables?: true;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -107,6 +113,40 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'operations may be image builds',
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE operations_v2 (
+        id                    TEXT PRIMARY KEY,
+        kind                  TEXT NOT NULL CHECK (kind IN ('preview', 'up', 'rollback', 'recover', 'build')),
+        project               TEXT NOT NULL,
+        environment           TEXT NOT NULL,
+        plan_id               TEXT REFERENCES plans (id),
+        plan_hash             TEXT,
+        preview_operation_id  TEXT REFERENCES operations (id),
+        base_operation_id     TEXT REFERENCES operations (id),
+        requester             TEXT NOT NULL,
+        status                TEXT NOT NULL CHECK (status IN
+                                ('queued', 'running', 'succeeded', 'failed', 'interrupted', 'rejected')),
+        approval_required     INTEGER NOT NULL DEFAULT 0,
+        approval_ttl_minutes  INTEGER,
+        update_plan           TEXT,
+        params                TEXT NOT NULL DEFAULT '{}',
+        result                TEXT,
+        error                 TEXT,
+        created_at            TEXT NOT NULL,
+        started_at            TEXT,
+        finished_at           TEXT
+      );
+      INSERT INTO operations_v2 SELECT * FROM operations;
+      DROP TABLE operations;
+      ALTER TABLE operations_v2 RENAME TO operations;
+      CREATE INDEX operations_stack ON operations (project, environment);
+      CREATE INDEX operations_status ON operations (status);
+    `,
+  },
 ];
 
 /**
@@ -131,14 +171,25 @@ export function migrate(
   const done: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        m.version,
-        m.name,
-        now().toISOString(),
-      );
-    })();
+    // Outside the transaction: SQLite ignores this pragma inside one.
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length)
+            throw new Error(`migration ${m.version} would break ${broken.length} reference(s)`);
+        }
+        db.prepare('INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          m.version,
+          m.name,
+          now().toISOString(),
+        );
+      })();
+    } finally {
+      if (m.rebuildsTables) db.pragma('foreign_keys = ON');
+    }
     done.push(m.version);
   }
   return done;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Clock } from './clock';
 import { newId } from './ids';
 
-export const OperationKindSchema = z.enum(['preview', 'up', 'rollback', 'recover']);
+export const OperationKindSchema = z.enum(['preview', 'up', 'rollback', 'recover', 'build']);
 export type OperationKind = z.infer<typeof OperationKindSchema>;
 
 export const OperationStatusSchema = z.enum([

@@ -7,6 +7,7 @@ import { route, type Route } from '../route';
 import { analysisRoutes } from './analyses';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
+import { buildRoutes } from './builds';
 import { driftRoutes } from './drift';
 import { healthRoutes } from './health';
 import { operationRoutes } from './operations';
@@ -33,6 +34,7 @@ export const ROUTES: readonly Route[] = [
   openApiRoute,
   ...analysisRoutes,
   ...planRoutes,
+  ...buildRoutes,
   ...stackRoutes,
   ...driftRoutes,
   ...operationRoutes,

@@ -69,6 +69,8 @@ describe('server auth matrix (real engine)', function () {
     bodies = {
       '/v1/analyses': () => ({ path: 'fullstack' }),
       '/v1/plans': () => ({ analysisId: analysis.id, environment: 'matrix' }),
+      // Accepted, then fails offline (the base images cannot be pulled): access is the point.
+      '/v1/plans/:id/builds': () => ({}),
       '/v1/stacks/:env/previews': () => ({ planId: plan.id }),
       '/v1/stacks/:env/deployments': () => ({ planId: plan.id }),
       '/v1/stacks/:env/rollbacks': () => ({ project: 'fullstack', to: plan.hash }),

@@ -46,6 +46,63 @@ describe('store: database file and migrations', () => {
     db.close();
   });
 
+  it('migrates a version-1 database to build operations keeping every operation, event and reference', () => {
+    const db = new BetterSqlite3(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, () => new Date(), MIGRATIONS.slice(0, 1));
+    const at = '2026-12-01T00:00:00.000Z';
+    db.prepare(
+      `INSERT INTO operations (id, kind, project, environment, requester, status, created_at)
+       VALUES ('op_1', 'preview', 'app', 'prod', 'ci', 'succeeded', ?)`,
+    ).run(at);
+    db.prepare(
+      `INSERT INTO operations (id, kind, project, environment, preview_operation_id, requester, status, created_at)
+       VALUES ('op_2', 'up', 'app', 'prod', 'op_1', 'ci', 'succeeded', ?)`,
+    ).run(at);
+    assert.throws(
+      () =>
+        db
+          .prepare(
+            `INSERT INTO operations (id, kind, project, environment, requester, status, created_at)
+             VALUES ('op_b', 'build', 'app', 'prod', 'ci', 'queued', ?)`,
+          )
+          .run(at),
+      /CHECK/,
+    );
+    const eventCols = (
+      db.prepare('PRAGMA table_info(operation_events)').all() as { name: string }[]
+    ).map((c) => c.name);
+    assert.ok(eventCols.includes('operation_id'), eventCols.join(','));
+
+    assert.deepEqual(migrate(db), [2]);
+    db.prepare(
+      `INSERT INTO operations (id, kind, project, environment, requester, status, created_at)
+       VALUES ('op_3', 'build', 'app', 'prod', 'ci', 'queued', ?)`,
+    ).run(at);
+    assert.deepEqual(
+      db.prepare('SELECT id, kind, preview_operation_id AS p FROM operations ORDER BY id').all(),
+      [
+        { id: 'op_1', kind: 'preview', p: null },
+        { id: 'op_2', kind: 'up', p: 'op_1' },
+        { id: 'op_3', kind: 'build', p: null },
+      ],
+    );
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    assert.deepEqual(db.pragma('foreign_key_check'), []);
+    // References into the rebuilt table still hold.
+    assert.throws(
+      () =>
+        db
+          .prepare(
+            `INSERT INTO operations (id, kind, project, environment, preview_operation_id, requester, status, created_at)
+             VALUES ('op_4', 'up', 'app', 'prod', 'op_nope', 'ci', 'queued', ?)`,
+          )
+          .run(at),
+      /FOREIGN KEY/,
+    );
+    db.close();
+  });
+
   it('enforces foreign keys: an event of an unknown operation is refused', () => {
     const store = openStore({ file: ':memory:', clock: new ManualClock() });
     assert.throws(
