@@ -54,6 +54,29 @@ export default tseslint.config(
             '**/server/*',
             '**/cli/*',
             '**/store/*',
+            '**/images/*',
+            '**/cluster/*',
+            '**/ci/*',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Images and CI workflows sit beside the engine: they read plans, and never drive Pulumi
+    // or reach up to the front doors.
+    files: ['src/images/**/*.ts', 'src/ci/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '@pulumi/*',
+            '**/engine/*',
+            '**/program/*',
+            '**/server/*',
+            '**/cli/*',
+            '**/store/*',
           ],
         },
       ],

@@ -65,7 +65,8 @@ export function registerBuild(program: Command, ctx: () => CliContext): void {
         opts: { env: string; push?: boolean; verbose?: boolean; json?: boolean },
       ) => {
         const c = ctx();
-        const { plan } = await planRepository(c, dir, opts.env, { deployed: true });
+        // Image names and tags do not depend on what the stack runs: no engine is needed to build.
+        const { plan } = await planRepository(c, dir, opts.env);
         const result = await buildImages(plan, dir, {
           push: opts.push ?? false,
           buildDir: join(c.stateDir, 'build', plan.app, plan.environment),
