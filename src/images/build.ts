@@ -5,17 +5,18 @@
  * one after another (a build uses every core); the first failure stops the build and nothing
  * is pushed, so a registry never holds half a release.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import type { ClusterTarget } from '../model/environment';
 import type { BuildEvent, BuildResult, BuiltImage } from '../model/images';
-import { InputError } from '../model/errors';
-import type { DeploymentPlan, ImagePlan } from '../model/plan';
-import { findBuilder, noBuilderError, type Builder, type BuildSpec } from './builders';
+import type { DeploymentPlan } from '../model/plan';
+import { findBuilder, noBuilderError, type Builder } from './builders';
+import { buildInCluster } from './cluster-build';
 import { credentialLookup, type CredentialLookup } from './credentials';
-import { parseImageReference, type ImageReference } from './reference';
-import { lookupManifest } from './registry';
+import { jobs, writeGenerated, type Emit, type Job } from './jobs';
 import { runCommand } from './run';
+import { verifyPushed } from './verify-pushed';
 
 /** Options of {@link buildImages}. */
 export interface BuildOptions {
@@ -30,69 +31,20 @@ export interface BuildOptions {
   credentials?: CredentialLookup;
   onEvent?: (event: BuildEvent) => void;
   signal?: AbortSignal;
+  /**
+   * The cluster to build in when this machine has no builder (or `STACKPILOT_BUILDER` is
+   * `cluster`): a Kaniko Job per image (see `cluster-build.ts`).
+   */
+  cluster?: { target: ClusterTarget };
 }
 
-/** An image to build, with everything checked that can be checked before building. */
-interface Job {
-  plan: ImagePlan;
-  ref: ImageReference;
-  spec: BuildSpec;
+/** Succeeded when every image got as far as asked. */
+function outcome(images: BuiltImage[], push: boolean): BuildResult['status'] {
+  return images.every((i) => i.status === (push ? 'pushed' : 'built')) ? 'succeeded' : 'failed';
 }
 
-/** The images of `plan` built from source, checked; every problem is one InputError. */
-function jobs(plan: DeploymentPlan, repo: string, buildDir: string): Job[] {
-  const issues: { field: string; message: string }[] = [];
-  const out: Job[] = [];
-  for (const image of plan.images) {
-    if (image.source !== 'dockerfile' && image.source !== 'generated') continue;
-    const where = `component ${image.component}`;
-    let ref: ImageReference;
-    try {
-      ref = parseImageReference(image.image, where);
-    } catch (err) {
-      issues.push({ field: `images.${image.component}`, message: (err as Error).message });
-      continue;
-    }
-    const context = resolve(repo, image.context ?? '.');
-    if (!existsSync(context)) {
-      issues.push({
-        field: `images.${image.component}`,
-        message: `${where}: build context ${image.context ?? '.'} does not exist in ${repo}`,
-      });
-      continue;
-    }
-    let dockerfile: string;
-    if (image.source === 'dockerfile') {
-      dockerfile = resolve(repo, image.dockerfile ?? 'Dockerfile');
-      if (!existsSync(dockerfile))
-        issues.push({
-          field: `images.${image.component}`,
-          message: `${where}: Dockerfile ${image.dockerfile} does not exist in ${repo}`,
-        });
-    } else {
-      dockerfile = join(buildDir, image.component, 'Dockerfile');
-    }
-    out.push({
-      plan: image,
-      ref,
-      spec: { image: image.image, dockerfile, context, buildArgs: image.buildArgs ?? {} },
-    });
-  }
-  if (issues.length)
-    throw new InputError(`the images of ${plan.app}/${plan.environment} cannot be built`, issues);
-  return out;
-}
-
-/** Writes each generated Dockerfile where its job expects it. */
-function writeGenerated(all: Job[]): void {
-  for (const job of all) {
-    if (job.plan.source !== 'generated') continue;
-    mkdirSync(join(job.spec.dockerfile, '..'), { recursive: true });
-    writeFileSync(job.spec.dockerfile, job.plan.generatedDockerfile ?? '');
-  }
-}
-
-function failure(job: Job, what: string, tail: string[]): string {
+/** The error of a failed phase, with the builder's last lines. */
+export function failure(job: Job, what: string, tail: string[]): string {
   const last = tail.length ? `\n${tail.map((l) => `    ${l}`).join('\n')}` : '';
   return `${what} image ${job.plan.image} (component ${job.plan.component}) failed${last}`;
 }
@@ -127,16 +79,7 @@ export async function buildImages(
     push: options.push ?? false,
   };
   if (!todo.length) return { ...base, status: 'succeeded', images: [] };
-  const builder = options.builder ?? (await findBuilder(options.env));
-  if (!builder) throw noBuilderError();
-  writeGenerated(todo);
-
-  const emit = (
-    job: Job,
-    phase: BuildEvent['phase'],
-    state: BuildEvent['state'],
-    message?: string,
-  ) =>
+  const emit: Emit = (job, phase, state, message) =>
     options.onEvent?.({
       component: job.plan.component,
       image: job.plan.image,
@@ -144,6 +87,21 @@ export async function buildImages(
       state,
       ...(message !== undefined ? { message } : {}),
     });
+  const credentials = options.credentials ?? credentialLookup(options.env);
+  const inCluster = (options.env ?? process.env).STACKPILOT_BUILDER === 'cluster';
+  const builder = options.builder ?? (inCluster ? undefined : await findBuilder(options.env));
+  if (!builder) {
+    if (!options.cluster) throw noBuilderError();
+    const images = await buildInCluster(todo, options.cluster, {
+      push: base.push,
+      emit,
+      credentials,
+      env: options.env ?? process.env,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { ...base, builder: 'cluster', status: outcome(images, base.push), images };
+  }
+  writeGenerated(todo);
   const run = (job: Job, phase: BuildEvent['phase'], argv: string[]) =>
     runCommand([builder.path, ...argv], {
       env: options.env ?? process.env,
@@ -158,9 +116,7 @@ export async function buildImages(
   const done = (): BuildResult => ({
     ...base,
     builder: builder.name,
-    status: images.every((i) => i.status === (base.push ? 'pushed' : 'built'))
-      ? 'succeeded'
-      : 'failed',
+    status: outcome(images, base.push),
     images,
   });
 
@@ -177,7 +133,6 @@ export async function buildImages(
   }
   if (!base.push) return done();
 
-  const credentials = options.credentials ?? credentialLookup(options.env);
   const scratch = mkdtempSync(join(tmpdir(), 'stackpilot-push-'));
   try {
     for (const [i, job] of todo.entries()) {
@@ -195,26 +150,18 @@ export async function buildImages(
       }
       emit(job, 'push', 'done');
       emit(job, 'verify', 'start');
-      const pushed = pushedDigest(digestFile, r.tail);
-      const creds = credentials(job.ref.registry);
-      const held = await lookupManifest(job.ref, creds ? { credentials: creds } : {});
-      const error =
-        held.state !== 'present'
-          ? `image ${job.plan.image} (component ${job.plan.component}) was pushed, but the registry ${held.state === 'missing' ? 'does not hold its tag' : `cannot be asked: ${held.detail}`}`
-          : pushed && held.digest && pushed !== held.digest
-            ? `image ${job.plan.image} (component ${job.plan.component}): the registry holds ${held.digest} for its tag, not the pushed ${pushed} (another push raced this one?)`
-            : undefined;
-      if (error) {
-        images[i] = { ...images[i]!, status: 'failed', error };
-        emit(job, 'verify', 'failed', error);
+      const held = await verifyPushed(job, pushedDigest(digestFile, r.tail), credentials);
+      if (held.error) {
+        images[i] = { ...images[i]!, status: 'failed', error: held.error };
+        emit(job, 'verify', 'failed', held.error);
         return done();
       }
       images[i] = {
         ...images[i]!,
         status: 'pushed',
-        ...(held.state === 'present' && held.digest ? { digest: held.digest } : {}),
+        ...(held.digest ? { digest: held.digest } : {}),
       };
-      emit(job, 'verify', 'done', held.state === 'present' ? held.digest : undefined);
+      emit(job, 'verify', 'done', held.digest);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

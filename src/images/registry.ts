@@ -59,24 +59,72 @@ function describeNetworkError(err: unknown): string {
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
 }
 
-/** Gets a Bearer token from the challenge's realm, with the credentials when there are any. */
+/** Gets a Bearer token from the challenge's realm for `scope`, with the credentials when given. */
 async function token(
   params: Record<string, string>,
-  ref: ImageReference,
-  options: Required<Pick<LookupOptions, 'timeoutMs' | 'fetch'>> & LookupOptions,
+  scope: string,
+  opts: Required<Pick<LookupOptions, 'timeoutMs' | 'fetch'>> & LookupOptions,
 ): Promise<{ token?: string; status?: number }> {
   const realm = params.realm;
   if (!realm) return {};
   const url = new URL(realm);
   if (params.service) url.searchParams.set('service', params.service);
-  url.searchParams.set('scope', params.scope ?? `repository:${ref.repository}:pull`);
-  const res = await options.fetch(url, {
-    headers: options.credentials ? { Authorization: basic(options.credentials) } : {},
-    signal: AbortSignal.timeout(options.timeoutMs),
+  url.searchParams.set('scope', scope);
+  const res = await opts.fetch(url, {
+    headers: opts.credentials ? { Authorization: basic(opts.credentials) } : {},
+    signal: AbortSignal.timeout(opts.timeoutMs),
   });
   if (!res.ok) return { status: res.status };
   const body = (await res.json()) as { token?: string; access_token?: string };
   return { token: body.token ?? body.access_token };
+}
+
+/** One registry request, answering a 401 challenge (Bearer for `actions`, or Basic) once. */
+export type RegistryCall = (
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: Buffer },
+) => Promise<Response | { refused: string }>;
+
+/**
+ * A request function for `ref`'s repository with `actions` (`pull`, `pull,push`) that logs in
+ * the way the registry's challenge asks. Network errors reject; a refused token is `refused`.
+ */
+export function registryCall(
+  ref: ImageReference,
+  actions: string,
+  options: LookupOptions = {},
+): RegistryCall {
+  const opts = { timeoutMs: 10_000, fetch: globalThis.fetch, ...options };
+  let authorization: string | undefined;
+  const send = (url: string, init: Parameters<RegistryCall>[1]) =>
+    opts.fetch(url, {
+      method: init.method,
+      headers: { ...init.headers, ...(authorization ? { Authorization: authorization } : {}) },
+      ...(init.body ? { body: init.body } : {}),
+      redirect: 'follow',
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+  return async (url, init) => {
+    const res = await send(url, init);
+    if (res.status !== 401 || authorization) return res;
+    const challenge = parseChallenge(res.headers.get('www-authenticate') ?? '');
+    if (challenge?.scheme === 'bearer') {
+      const got = await token(challenge.params, `repository:${ref.repository}:${actions}`, opts);
+      if (!got.token)
+        return {
+          refused: `the token service refused ${opts.credentials ? 'the credentials' : 'anonymous access'}${got.status ? ` (HTTP ${got.status})` : ''}`,
+        };
+      authorization = `Bearer ${got.token}`;
+    } else if (challenge?.scheme === 'basic' && opts.credentials) {
+      authorization = basic(opts.credentials);
+    } else return res;
+    return send(url, init);
+  };
+}
+
+/** Describes a fetch failure (refused, unknown host, timeout) in a few words. */
+export function networkFailure(ref: ImageReference, err: unknown): string {
+  return `${registryUrl(ref)} cannot be reached: ${describeNetworkError(err)}`;
 }
 
 /**
@@ -87,43 +135,21 @@ export async function lookupManifest(
   ref: ImageReference,
   options: LookupOptions = {},
 ): Promise<ManifestStatus> {
-  const opts = { timeoutMs: 10_000, fetch: globalThis.fetch, ...options };
+  const call = registryCall(ref, 'pull', options);
   const url = `${registryUrl(ref)}/v2/${ref.repository}/manifests/${manifestReference(ref)}`;
-  const head = (authorization?: string) =>
-    opts.fetch(url, {
-      method: 'HEAD',
-      headers: { Accept: ACCEPT, ...(authorization ? { Authorization: authorization } : {}) },
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
   try {
-    let res = await head();
-    if (res.status === 401) {
-      const challenge = parseChallenge(res.headers.get('www-authenticate') ?? '');
-      if (challenge?.scheme === 'bearer') {
-        const got = await token(challenge.params, ref, opts);
-        if (!got.token)
-          return {
-            state: 'unauthorized',
-            detail: `the token service refused ${opts.credentials ? 'the credentials' : 'anonymous access'}${got.status ? ` (HTTP ${got.status})` : ''}`,
-          };
-        res = await head(`Bearer ${got.token}`);
-      } else if (challenge?.scheme === 'basic' && opts.credentials) {
-        res = await head(basic(opts.credentials));
-      }
-    }
+    const res = await call(url, { method: 'HEAD', headers: { Accept: ACCEPT } });
+    if ('refused' in res) return { state: 'unauthorized', detail: res.refused };
     if (res.status === 401 || res.status === 403)
       return {
         state: 'unauthorized',
-        detail: `${ref.registry} answered HTTP ${res.status} ${opts.credentials ? 'to the stored credentials' : 'without credentials'}`,
+        detail: `${ref.registry} answered HTTP ${res.status} ${options.credentials ? 'to the stored credentials' : 'without credentials'}`,
       };
     if (res.status === 404) return { state: 'missing' };
     if (!res.ok) return { state: 'error', detail: `${ref.registry} answered HTTP ${res.status}` };
     const digest = res.headers.get('docker-content-digest') ?? undefined;
     return { state: 'present', ...(digest ? { digest } : {}) };
   } catch (err) {
-    return {
-      state: 'unreachable',
-      detail: `${registryUrl(ref)} cannot be reached: ${describeNetworkError(err)}`,
-    };
+    return { state: 'unreachable', detail: networkFailure(ref, err) };
   }
 }

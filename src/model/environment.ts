@@ -35,6 +35,8 @@ export const TargetSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type Target = z.infer<typeof TargetSchema>;
+/** A target that is a live cluster. */
+export type ClusterTarget = Extract<Target, { kind: 'cluster' }>;
 
 export const AutoscalingSchema = z.strictObject({
   enabled: z.boolean(),

@@ -19,7 +19,7 @@ export const BuildResultSchema = z.strictObject({
   environment: z.string(),
   planHash: z.string(),
   /** The builder used; absent when the plan builds nothing. */
-  builder: z.enum(['docker', 'podman', 'buildah']).optional(),
+  builder: z.enum(['docker', 'podman', 'buildah', 'cluster']).optional(),
   push: z.boolean(),
   status: z.enum(['succeeded', 'failed']),
   images: z.array(BuiltImageSchema),

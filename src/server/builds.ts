@@ -7,6 +7,7 @@
 import { contentHash } from '../model/canonical';
 import { ConflictError, InputError } from '../model/errors';
 import type { BuildEvent } from '../model/images';
+import type { Target } from '../model/environment';
 import type { OperationEvent } from '../model/operations';
 import type { AppDeps } from './deps';
 import { admit, findPlan, type Accepted, type Caller } from './operations';
@@ -31,6 +32,7 @@ function buildTask(
   plan: Parameters<AppDeps['buildImages']>[0],
   repo: string,
   push: boolean,
+  target: Target,
 ): Task {
   return async (emit, { signal }) => {
     let sequence = 0;
@@ -38,6 +40,7 @@ function buildTask(
       push,
       signal,
       onEvent: (e) => emit(buildEvent(e, ++sequence)),
+      ...(target.kind === 'cluster' ? { cluster: { target } } : {}),
     });
     return { status: result.status, result };
   };
@@ -66,6 +69,7 @@ export async function requestBuild(
       `the repository ${analysis.path} changed since analysis ${analysis.id}: analyze and plan it again, so that image tags match its content`,
       'repository_changed',
     );
+  const env = await deps.pipeline.loadEnvironment(plan.environment);
   return admit(
     deps,
     caller,
@@ -78,6 +82,6 @@ export async function requestBuild(
       params: { push },
     },
     () => undefined,
-    buildTask(deps, plan.plan, repo, push),
+    buildTask(deps, plan.plan, repo, push, env.target),
   );
 }

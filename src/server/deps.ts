@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Engine, MissingSecretPolicy } from '../engine';
 import type { AppModel } from '../model/app';
 import type { BuildEvent, BuildResult } from '../model/images';
-import type { Environment } from '../model/environment';
+import type { ClusterTarget, Environment } from '../model/environment';
 import type { DeploymentPlan } from '../model/plan';
 import type { Clock, Store } from '../store';
 import type { Metrics } from './metrics';
@@ -68,7 +68,13 @@ export interface AppDeps {
   buildImages: (
     plan: DeploymentPlan,
     repo: string,
-    options: { push: boolean; onEvent: (e: BuildEvent) => void; signal: AbortSignal },
+    options: {
+      push: boolean;
+      onEvent: (e: BuildEvent) => void;
+      signal: AbortSignal;
+      /** Where to build when the server's machine has no builder. */
+      cluster?: { target: ClusterTarget };
+    },
   ) => Promise<BuildResult>;
   /** Whether the engine toolchain is installed (for /readyz). */
   engineReady: () => boolean;

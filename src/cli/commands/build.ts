@@ -66,12 +66,14 @@ export function registerBuild(program: Command, ctx: () => CliContext): void {
       ) => {
         const c = ctx();
         // Image names and tags do not depend on what the stack runs: no engine is needed to build.
-        const { plan } = await planRepository(c, dir, opts.env);
+        const { plan, env } = await planRepository(c, dir, opts.env);
         const result = await buildImages(plan, dir, {
           push: opts.push ?? false,
           buildDir: join(c.stateDir, 'build', plan.app, plan.environment),
           onEvent: progress(c, opts.verbose ?? false),
           signal: c.signal,
+          // With no builder here, a cluster target builds in the cluster.
+          ...(env.target.kind === 'cluster' ? { cluster: { target: env.target } } : {}),
         });
         if (opts.json) printJson(c.out, result);
         else printBuild(c, result);

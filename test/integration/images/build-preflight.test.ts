@@ -17,7 +17,7 @@ import { BuildResultSchema } from '../../../src/model/images';
 import type { Environment } from '../../../src/model/environment';
 import { PreflightError } from '../../../src/model/errors';
 import { loadEnvironment, planDeployment } from '../../../src/plan';
-import { startCluster, type TestCluster } from '../../support/cluster';
+import { failingImage, startCluster, type TestCluster } from '../../support/cluster';
 import { freePort } from '../../support/cluster/processes';
 import { crane, pushScratchImage, startRegistry, type TestRegistry } from '../../support/registry';
 import { REPO_ROOT } from '../support/engine';
@@ -85,12 +85,13 @@ describe('images: build, push and the registry preflight (buildah, real registry
   async function build(
     args: string[],
     dir = repo,
+    extraEnv: NodeJS.ProcessEnv = {},
   ): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
       const { stdout, stderr } = await exec(
         process.execPath,
         [CLI, '--state-dir', join(work, 'state'), '--stacks', stacks, 'build', dir, ...args],
-        { env: builderEnv, maxBuffer: 16 << 20 },
+        { env: { ...builderEnv, ...extraEnv }, maxBuffer: 16 << 20 },
       );
       return { code: 0, stdout, stderr };
     } catch (err) {
@@ -202,6 +203,75 @@ describe('images: build, push and the registry preflight (buildah, real registry
       stderr,
       /malformed image reference "Not A Host\/scratchapp-api:src-\S+" \(component api\)/,
     );
+  });
+
+  describe('in the cluster, with no builder on this machine (Kaniko Jobs)', () => {
+    // Sources of their own, so that no earlier test pushed their tag.
+    let own: string;
+    before(() => {
+      own = join(work, 'in-cluster');
+      cpSync(repo, own, { recursive: true });
+      writeFileSync(join(own, 'api', 'index.html'), '<h1>built in the cluster</h1>\n');
+    });
+    const inCluster = (extra: NodeJS.ProcessEnv = {}) =>
+      build(['--env', 'dev', '--push', '--json'], own, {
+        STACKPILOT_BUILDER: 'cluster',
+        STACKPILOT_BUILD_TIMEOUT_SECONDS: '60',
+        ...extra,
+      });
+
+    it("uploads the context to the registry and runs a Kaniko Job that pushes the plan's tag", async () => {
+      const plan = await planDeployment(
+        await analyzeRepository(own),
+        await loadEnvironment(stacks, 'dev'),
+      );
+      const { code, stdout, stderr } = await inCluster();
+      const result = BuildResultSchema.parse(JSON.parse(stdout));
+      assert.equal(result.builder, 'cluster', stderr);
+      // The Job as created: Kaniko pushing exactly the plan's tag, over plain HTTP to loopback.
+      const jobs = await cluster.api.list<{
+        metadata: { name: string };
+        spec: {
+          template: {
+            spec: {
+              containers: { image: string; args: string[] }[];
+              initContainers: { env: { value: string }[] }[];
+            };
+          };
+        };
+      }>('/apis/batch/v1/namespaces/stackpilot-builds/jobs');
+      assert.equal(jobs.length, 1);
+      const pod = jobs[0]!.spec.template.spec;
+      assert.match(pod.containers[0]!.image, /kaniko-project\/executor:v/);
+      assert.ok(pod.containers[0]!.args.includes(`--destination=${plan.images[0]!.image}`));
+      assert.ok(pod.containers[0]!.args.includes('--insecure'));
+      // The context it fetches is in the registry: a tar.gz with the sources and the Dockerfile.
+      const url = pod.initContainers[0]!.env[0]!.value;
+      assert.ok(url.startsWith(`${registry.url}/v2/scratchapp-api/blobs/sha256:`), url);
+      const listing = await exec('sh', ['-c', `curl -sf "${url}" | tar -tz`]);
+      // The sources and the Dockerfile, without the .env file (a secret stays on this machine).
+      assert.deepEqual(listing.stdout.trim().split('\n').sort(), [
+        '.stackpilot.Dockerfile',
+        'Dockerfile',
+        'index.html',
+      ]);
+      // kwok nodes run no container: the Job completes without pushing, and the check after it says so.
+      assert.equal(code, 5, stderr);
+      assert.match(
+        result.images[0]!.error ?? '',
+        /was pushed, but the registry does not hold its tag \(the build Job reported success\)/,
+      );
+    });
+
+    it('names the container and its exit when the build Job fails', async () => {
+      const { code, stdout } = await inCluster({ STACKPILOT_KANIKO_IMAGE: failingImage('exit') });
+      assert.equal(code, 5);
+      const result = BuildResultSchema.parse(JSON.parse(stdout));
+      assert.match(
+        result.images[0]!.error ?? '',
+        /building image \S+scratchapp-api:src-\S+ \(component api\) in Job stackpilot-builds\/build-api-\w+ failed: container kaniko: \w+(, last)? exit code [1-9]/,
+      );
+    });
   });
 
   describe('with a registry that needs a login', () => {
