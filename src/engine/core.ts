@@ -19,7 +19,7 @@ import { classifyEngineError } from './errors';
 import type { EventSink } from './events';
 import { numberVersions, toHistoryEntry } from './history-entry';
 import { StackLocks, type Release } from './lock';
-import { lockDirectory, readLocks } from './locks-on-disk';
+import { fileBackendUpdateCount, lockDirectory, readLocks } from './locks-on-disk';
 import { syncSecrets, type MissingSecretPolicy, type SecretSync } from './secrets';
 import {
   backendUrl,
@@ -124,6 +124,16 @@ export class EngineCore {
   /** The directory holding the file backend's lock files of one stack. */
   lockDir(project: string, environment: string): string | undefined {
     return lockDirectory(this.workspace().ws.backendUrl, project, environment);
+  }
+
+  /**
+   * The version of a stack's latest update. The file backend reports 0 for every update; its
+   * history files number them (read from disk: a `pulumi stack history` costs seconds).
+   */
+  async latestVersion(project: string, environment: string, reported: number): Promise<number> {
+    if (reported) return reported;
+    const counted = fileBackendUpdateCount(this.workspace().ws.backendUrl, project, environment);
+    return counted ?? (await this.history(project, environment))[0]?.version ?? reported;
   }
 
   /** Opens a stack with `program`; inside `exclusive`, its engine processes are tracked. */

@@ -28,6 +28,27 @@ export function lockDirectory(
 }
 
 /**
+ * The number of updates a `file://` backend recorded for a stack (one
+ * `.pulumi/history/<project>/<stack>/*.history.json` each, refreshes included, as `pulumi
+ * stack history` counts them); undefined for any other backend or a stack with none.
+ */
+export function fileBackendUpdateCount(
+  backendUrl: string,
+  project: string,
+  environment: string,
+): number | undefined {
+  if (!backendUrl.startsWith('file://')) return undefined;
+  const dir = join(fileURLToPath(backendUrl), '.pulumi', 'history', project, environment);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  return names.filter((n) => /\.history\.json(\.gz)?$/.test(n)).length || undefined;
+}
+
+/**
  * True when `pid` names a running process on this host. A zombie (killed, not yet reaped by
  * its parent) still answers signal 0, so on Linux its state in /proc decides.
  */

@@ -50,10 +50,7 @@ export async function apply(
       changes: recorder.changes(),
       steps: recorder.steps(),
       outputs: maskOutputs(result.outputs),
-      // The file backend reports 0 for every update; its history numbers them.
-      version:
-        result.summary.version ||
-        ((await core.history(plan.app, env.name))[0]?.version ?? result.summary.version),
+      version: await core.latestVersion(plan.app, env.name, result.summary.version),
     };
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
