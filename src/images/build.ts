@@ -1,22 +1,19 @@
 /**
  * Builds the images a plan builds from source — from the repository's Dockerfile or the
  * generated one, with the plan's tag and build arguments — and, when asked, pushes them and
- * checks that the registry holds each tag under the digest that was pushed. Images are built
- * one after another (a build uses every core); the first failure stops the build and nothing
- * is pushed, so a registry never holds half a release.
+ * checks that the registry holds each tag under the digest that was pushed: with a builder on
+ * this machine (`local-build.ts`), else in the target cluster (`cluster-build.ts`). Images are
+ * built one after another (a build uses every core).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ClusterTarget } from '../model/environment';
+import { InputError } from '../model/errors';
 import type { BuildEvent, BuildResult, BuiltImage } from '../model/images';
 import type { DeploymentPlan } from '../model/plan';
 import { findBuilder, noBuilderError, type Builder } from './builders';
 import { buildInCluster } from './cluster-build';
 import { credentialLookup, type CredentialLookup } from './credentials';
-import { jobs, writeGenerated, type Emit, type Job } from './jobs';
-import { runCommand } from './run';
-import { verifyPushed } from './verify-pushed';
+import { jobs, type Emit } from './jobs';
+import { buildLocally } from './local-build';
 
 /** Options of {@link buildImages}. */
 export interface BuildOptions {
@@ -41,23 +38,6 @@ export interface BuildOptions {
 /** Succeeded when every image got as far as asked. */
 function outcome(images: BuiltImage[], push: boolean): BuildResult['status'] {
   return images.every((i) => i.status === (push ? 'pushed' : 'built')) ? 'succeeded' : 'failed';
-}
-
-/** The error of a failed phase, with the builder's last lines. */
-export function failure(job: Job, what: string, tail: string[]): string {
-  const last = tail.length ? `\n${tail.map((l) => `    ${l}`).join('\n')}` : '';
-  return `${what} image ${job.plan.image} (component ${job.plan.component}) failed${last}`;
-}
-
-/** The digest a push reported: the builder's digest file, else a `digest: sha256:…` line. */
-function pushedDigest(file: string, tail: string[]): string | undefined {
-  const fromFile = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  if (fromFile) return fromFile;
-  for (const line of [...tail].reverse()) {
-    const m = /digest: (sha256:[a-f0-9]{64})/.exec(line);
-    if (m) return m[1];
-  }
-  return undefined;
 }
 
 /**
@@ -91,7 +71,12 @@ export async function buildImages(
   const inCluster = (options.env ?? process.env).STACKPILOT_BUILDER === 'cluster';
   const builder = options.builder ?? (inCluster ? undefined : await findBuilder(options.env));
   if (!builder) {
-    if (!options.cluster) throw noBuilderError();
+    if (!options.cluster)
+      throw inCluster
+        ? new InputError(
+            'STACKPILOT_BUILDER=cluster builds in the target cluster, but this environment renders to a directory: unset it, or use an environment with a cluster target',
+          )
+        : noBuilderError();
     const images = await buildInCluster(todo, options.cluster, {
       push: base.push,
       emit,
@@ -101,70 +86,12 @@ export async function buildImages(
     });
     return { ...base, builder: 'cluster', status: outcome(images, base.push), images };
   }
-  writeGenerated(todo);
-  const run = (job: Job, phase: BuildEvent['phase'], argv: string[]) =>
-    runCommand([builder.path, ...argv], {
-      env: options.env ?? process.env,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onLine: (line) => emit(job, phase, 'output', line),
-    });
-  const images: BuiltImage[] = todo.map((j) => ({
-    component: j.plan.component,
-    image: j.plan.image,
-    status: 'skipped',
-  }));
-  const done = (): BuildResult => ({
-    ...base,
-    builder: builder.name,
-    status: outcome(images, base.push),
-    images,
-  });
-
-  for (const [i, job] of todo.entries()) {
-    emit(job, 'build', 'start');
-    const r = await run(job, 'build', builder.buildArgv(job.spec));
-    if (r.code !== 0) {
-      images[i] = { ...images[i]!, status: 'failed', error: failure(job, 'building', r.tail) };
-      emit(job, 'build', 'failed', images[i]!.error);
-      return done();
-    }
-    images[i] = { ...images[i]!, status: 'built' };
-    emit(job, 'build', 'done');
-  }
-  if (!base.push) return done();
-
-  const scratch = mkdtempSync(join(tmpdir(), 'stackpilot-push-'));
-  try {
-    for (const [i, job] of todo.entries()) {
-      emit(job, 'push', 'start');
-      const digestFile = join(scratch, `${i}.digest`);
-      const r = await run(
-        job,
-        'push',
-        builder.pushArgv(job.plan.image, job.ref.loopback, digestFile),
-      );
-      if (r.code !== 0) {
-        images[i] = { ...images[i]!, status: 'failed', error: failure(job, 'pushing', r.tail) };
-        emit(job, 'push', 'failed', images[i]!.error);
-        return done();
-      }
-      emit(job, 'push', 'done');
-      emit(job, 'verify', 'start');
-      const held = await verifyPushed(job, pushedDigest(digestFile, r.tail), credentials);
-      if (held.error) {
-        images[i] = { ...images[i]!, status: 'failed', error: held.error };
-        emit(job, 'verify', 'failed', held.error);
-        return done();
-      }
-      images[i] = {
-        ...images[i]!,
-        status: 'pushed',
-        ...(held.digest ? { digest: held.digest } : {}),
-      };
-      emit(job, 'verify', 'done', held.digest);
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return done();
+  const images = await buildLocally(
+    todo,
+    builder,
+    { ...options, push: base.push },
+    emit,
+    credentials,
+  );
+  return { ...base, builder: builder.name, status: outcome(images, base.push), images };
 }

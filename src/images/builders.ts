@@ -147,6 +147,6 @@ export async function findBuilder(
 /** The error for a machine with no builder: what was looked for and what to install. */
 export function noBuilderError(): InputError {
   return new InputError(
-    'no image builder found: stackpilot builds with docker buildx (with a running daemon), podman or buildah, and none is on PATH; install one (on Debian: apt-get install buildah) or build in CI with `stackpilot ci github`',
+    'no image builder found: stackpilot builds with docker buildx (with a running daemon), podman or buildah, and none is on PATH; install one (on Debian: apt-get install buildah), deploy to an environment with a cluster target (images are then built there by Kaniko Jobs), or build in CI with `stackpilot ci github`',
   );
 }
