@@ -1,7 +1,8 @@
 /**
  * The plans every program test runs over: the hand-written reference plan for dev, staging and
- * prod, and — once the analyzer, the planner and the fixtures exist — the real plan of every
- * fixture × environment. Loaded once per test process.
+ * prod, the real planner's plans of its reference AppModel, and the real plan of every
+ * fixture × environment. Loaded once per test process. A fixture that cannot be planned fails
+ * the suite; the tests compare the labels they got with {@link expectedPlanLabels}.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,16 +28,47 @@ export function referencePlans(): TestPlan[] {
 
 export interface FixturePlans {
   plans: TestPlan[];
-  /** Why no fixture plans were produced, when none were. */
+  /** Why no planner plans were produced, when none were (fixture plans never skip: they throw). */
   skipped?: string;
 }
 
 let fixtureCache: Promise<FixturePlans> | undefined;
 
 /**
+ * The directories of `test/fixtures` that are not fixtures of a deployable app. `broken/` holds
+ * one malformed repository per case, each meant to fail analysis; test/unit/analyze/broken.test.ts
+ * owns them. Excluded by name: any other fixture must analyze and plan, or the suite fails.
+ */
+export const NOT_PLANNED_FIXTURES: readonly string[] = ['broken'];
+
+/**
+ * The fixtures expected to be planned, written out rather than read from the directory: a fixture
+ * that disappears, or a new one nobody listed, makes the program tests fail instead of silently
+ * testing fewer (or other) plans.
+ */
+export const PLANNED_FIXTURES: readonly string[] = [
+  'compose-microservices',
+  'django-celery',
+  'fullstack',
+  'nextjs-chatbot',
+  'published-images',
+  'scratch-image',
+];
+
+/** The label of every plan {@link allPlans} must return, sorted. */
+export function expectedPlanLabels(): string[] {
+  return [
+    ...ENVS.map((env) => `reference/${env}`),
+    ...ENVS.map((env) => `planner:reference-app/${env}`),
+    ...PLANNED_FIXTURES.flatMap((c) => ENVS.map((env) => `fixture:${c}/${env}`)),
+  ].sort();
+}
+
+/**
  * Real plans of every `test/fixtures/<case>` × dev/staging/prod, produced by the real analyzer
- * and planner with the environments of `stacks/`. While those stages are not there yet, the
- * result says why instead.
+ * and planner with the environments of `stacks/`. A fixture that fails to analyze or plan
+ * rejects with every such fixture/environment and its error: the program tests then fail in
+ * their `before` hook, naming it, rather than run on the plans that happened to work.
  */
 export function fixturePlans(): Promise<FixturePlans> {
   fixtureCache ??= loadFixturePlans();
@@ -44,18 +76,12 @@ export function fixturePlans(): Promise<FixturePlans> {
 }
 
 async function loadFixturePlans(): Promise<FixturePlans> {
-  const need = ['src/plan/index.ts', 'src/analyze/index.ts', 'src/plan/environment.ts'];
-  const missing = need.filter((f) => !fs.existsSync(path.join(ROOT, f)));
-  if (missing.length) return { plans: [], skipped: `not written yet: ${missing.join(', ')}` };
   const fixturesDir = path.join(ROOT, 'test/fixtures');
-  const cases = fs.existsSync(fixturesDir)
-    ? fs
-        .readdirSync(fixturesDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => d.name)
-        .sort()
-    : [];
-  if (!cases.length) return { plans: [], skipped: 'no fixtures in test/fixtures' };
+  const cases = fs
+    .readdirSync(fixturesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !NOT_PLANNED_FIXTURES.includes(d.name))
+    .map((d) => d.name)
+    .sort();
   const planMod = load(path.join(ROOT, 'src/plan/index')) as Record<string, unknown>;
   const analyzeMod = load(path.join(ROOT, 'src/analyze/index')) as Record<string, unknown>;
   const envMod = load(path.join(ROOT, 'src/plan/environment')) as Record<string, unknown>;
@@ -65,14 +91,11 @@ async function loadFixturePlans(): Promise<FixturePlans> {
   const loadEnvironment = envMod.loadEnvironment as
     ((dir: string, env: string) => unknown) | undefined;
   if (!planDeployment || !analyzeRepository || !loadEnvironment) {
-    return {
-      plans: [],
-      skipped: 'planDeployment, analyzeRepository or loadEnvironment not exported yet',
-    };
+    throw new Error(
+      'fixture plans: planDeployment, analyzeRepository or loadEnvironment is not exported',
+    );
   }
   const plans: TestPlan[] = [];
-  // A fixture the analyzer or planner cannot turn into a plan is their tests' concern: it is
-  // left out here with its reason, and the program is tested on every plan that exists.
   const failed: string[] = [];
   for (const c of cases) {
     for (const env of ENVS) {
@@ -82,11 +105,16 @@ async function loadFixturePlans(): Promise<FixturePlans> {
         const plan = DeploymentPlanSchema.parse(await planDeployment(model, environment));
         plans.push({ label: `fixture:${c}/${env}`, plan });
       } catch (err) {
-        failed.push(`${c}/${env} (${(err as Error).message.split('\n')[0]})`);
+        failed.push(`  test/fixtures/${c} (${env}): ${(err as Error).message.split('\n')[0]}`);
       }
     }
   }
-  return { plans, ...(failed.length ? { skipped: `no plan for ${failed.join(', ')}` } : {}) };
+  if (failed.length) {
+    throw new Error(
+      `fixtures that failed to analyze or plan (a fixture meant to fail belongs under test/fixtures/broken/):\n${failed.join('\n')}`,
+    );
+  }
+  return { plans };
 }
 
 let plannerCache: Promise<FixturePlans> | undefined;
