@@ -1,8 +1,9 @@
 /**
  * The README, followed literally by a new user: every command in a block marked
  * `<!-- doctest -->` runs, in order, in a fresh copy of the repository, and must succeed. Its
- * transcript (stdout, normalized) is compared with test/golden/readme.transcript.txt;
- * `UPDATE_TRANSCRIPT=1 npm test` rewrites it for review.
+ * transcript (stdout, normalized) is compared with test/golden/readme.transcript.txt, which a
+ * normal run never writes: a missing golden fails. `npm run golden:readme` (this test with
+ * `UPDATE_TRANSCRIPT=1`) rewrites it, for review in the diff.
  *
  * `npm ci` is the one command not re-run here: the copy links this checkout's node_modules,
  * which `.ci/run` itself installed with `npm ci` on a fresh clone.
@@ -25,6 +26,8 @@ import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './support/engine';
 
 const TRANSCRIPT = join(REPO_ROOT, 'test', 'golden', 'readme.transcript.txt');
+/** The one command that writes {@link TRANSCRIPT}. */
+const REGENERATE = 'npm run golden:readme';
 
 /** The commands of the README's doctest blocks, in order. */
 export function doctestCommands(markdown: string): string[] {
@@ -92,6 +95,12 @@ describe('README, followed literally', function () {
   });
 
   it('reaches a deployed (rendered) reference app and runs every quickstart command', () => {
+    const update = Boolean(process.env.UPDATE_TRANSCRIPT);
+    // Checked before the long run: only the explicit update command creates the golden.
+    assert.ok(
+      update || existsSync(TRANSCRIPT),
+      `${TRANSCRIPT} is missing: run \`${REGENERATE}\` and review the file it writes`,
+    );
     const dir = freshCopy();
     try {
       let transcript = '';
@@ -120,9 +129,16 @@ describe('README, followed literally', function () {
       );
 
       const actual = normalize(transcript, dir);
-      if (process.env.UPDATE_TRANSCRIPT || !existsSync(TRANSCRIPT))
+      if (update) {
         writeFileSync(TRANSCRIPT, actual);
-      assert.equal(actual, readFileSync(TRANSCRIPT, 'utf8'));
+        console.log(`      UPDATE_TRANSCRIPT: wrote ${TRANSCRIPT}; review it with git diff`);
+        return;
+      }
+      assert.equal(
+        actual,
+        readFileSync(TRANSCRIPT, 'utf8'),
+        `the README transcript differs from ${TRANSCRIPT}; if the change is intended, run \`${REGENERATE}\``,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
