@@ -8,7 +8,49 @@ import type { Express } from 'express';
 import { createApp } from '../../../src/server/app';
 import type { AppDeps } from '../../../src/server/deps';
 import { ROUTES } from '../../../src/server/routes';
+import type { Role } from '../../../src/store';
 import { APP, fakeDeps, type Tokens } from './support/fakes';
+
+/**
+ * The role every route needs, written out here rather than read from the route table the
+ * server enforces (so that lowering a route's role in src fails this test), and reviewed
+ * against the README's route table ("HTTP API and the CI gate"). A new route, or a removed
+ * one, must be added here, or removed, too.
+ */
+const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /metrics': 'public',
+  'GET /v1/openapi.json': 'public',
+  'POST /v1/analyses': 'deployer',
+  'GET /v1/analyses/:id': 'viewer',
+  'POST /v1/plans': 'deployer',
+  'GET /v1/plans/:id': 'viewer',
+  'GET /v1/plans/:id/report': 'viewer',
+  'GET /v1/plans/:id/graph': 'viewer',
+  'GET /v1/plans/:a/diff/:b': 'viewer',
+  'POST /v1/plans/:id/builds': 'deployer',
+  'POST /v1/stacks/:env/previews': 'deployer',
+  'POST /v1/stacks/:env/deployments': 'deployer',
+  'POST /v1/stacks/:env/rollbacks': 'deployer',
+  'POST /v1/stacks/:env/recover': 'admin',
+  'GET /v1/stacks/:env/history': 'viewer',
+  'GET /v1/stacks/:env/current': 'viewer',
+  'GET /v1/stacks/:env/drift': 'deployer',
+  'GET /v1/operations/:id': 'viewer',
+  'GET /v1/operations/:id/events': 'viewer',
+  'POST /v1/approvals': 'approver',
+  'GET /v1/approvals': 'viewer',
+  'GET /v1/audit': 'admin',
+};
+const LADDER: Role[] = ['viewer', 'deployer', 'approver', 'admin'];
+/** Well-formed ids for the path parameters (the role check comes before any lookup). */
+const SAMPLE_PARAMS: Record<string, string> = {
+  ':id': 'op_aaaaaaaaaaaaaaaaaaaa',
+  ':a': 'pl_aaaaaaaaaaaaaaaaaaaa',
+  ':b': 'pl_bbbbbbbbbbbbbbbbbbbb',
+  ':env': 'dev',
+};
 
 describe('server: HTTP layer (fake engine)', () => {
   let deps: AppDeps;
@@ -206,7 +248,12 @@ describe('server: HTTP layer (fake engine)', () => {
     );
     assert.deepEqual(
       documented.sort(),
-      ROUTES.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')} ${r.access}`).sort(),
+      Object.entries(EXPECTED_ACCESS)
+        .map(([key, access]) => {
+          const [method = '', path = ''] = key.split(' ');
+          return `${method.toLowerCase()} ${path.replace(/:(\w+)/g, '{$1}')} ${access}`;
+        })
+        .sort(),
     );
     const body = doc.paths['/v1/approvals']?.post?.requestBody as {
       content: {
@@ -218,5 +265,48 @@ describe('server: HTTP layer (fake engine)', () => {
       'decision',
       'previewOperationId',
     ]);
+  });
+
+  it('has exactly the routes of the expected-role table, each needing the role written there', () => {
+    assert.deepEqual(
+      ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path} → ${r.access}`).sort(),
+      Object.entries(EXPECTED_ACCESS)
+        .map(([key, access]) => `${key} → ${access}`)
+        .sort(),
+    );
+  });
+
+  it('enforces the expected role of every route: 401 without a token, 403 below it, neither at or above it', async () => {
+    const actual: string[] = [];
+    const expected: string[] = [];
+    for (const [key, access] of Object.entries(EXPECTED_ACCESS)) {
+      const [method = '', pattern = ''] = key.split(' ');
+      const path = pattern.replace(/:\w+/g, (p) => SAMPLE_PARAMS[p] ?? p);
+      for (const caller of ['anonymous', ...LADDER] as const) {
+        const allowed =
+          access === 'public' ||
+          (caller !== 'anonymous' && LADDER.indexOf(caller) >= LADDER.indexOf(access));
+        const req = request(app)[method === 'POST' ? 'post' : 'get'](path);
+        const res = await (caller === 'anonymous' ? req : req.set(bearer(tokens[caller])));
+        const refused =
+          res.status === 401
+            ? 'unauthenticated'
+            : res.status === 403 && res.body.code === 'insufficient_role'
+              ? 'insufficient_role'
+              : 'let through';
+        actual.push(`${key} as ${caller}: ${refused}`);
+        expected.push(
+          `${key} as ${caller}: ${
+            allowed
+              ? 'let through'
+              : caller === 'anonymous'
+                ? 'unauthenticated'
+                : 'insufficient_role'
+          }`,
+        );
+      }
+    }
+    await deps.runner.idle();
+    assert.deepEqual(actual, expected);
   });
 });
