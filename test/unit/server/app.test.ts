@@ -9,7 +9,7 @@ import { createApp } from '../../../src/server/app';
 import type { AppDeps } from '../../../src/server/deps';
 import { ROUTES } from '../../../src/server/routes';
 import type { Role } from '../../../src/store';
-import { APP, fakeDeps, type Tokens } from './support/fakes';
+import { APP, fakeDeps, type fakePipeline, type Tokens } from './support/fakes';
 
 /**
  * The role every route needs, written out here rather than read from the route table the
@@ -55,20 +55,34 @@ const SAMPLE_PARAMS: Record<string, string> = {
 describe('server: HTTP layer (fake engine)', () => {
   let deps: AppDeps;
   let tokens: Tokens;
+  let pipeline: ReturnType<typeof fakePipeline>;
   let app: Express;
   beforeEach(() => {
-    ({ deps, tokens } = fakeDeps());
+    ({ deps, tokens, pipeline } = fakeDeps());
     app = createApp(deps);
   });
   afterEach(() => deps.store.close());
 
   const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 
-  it('answers /healthz without a token and reports readiness checks on /readyz', async () => {
+  it('answers /healthz without a token, and /readyz 200 ready when the database and the engine are', async () => {
     await request(app).get('/healthz').expect(200, { status: 'ok' });
-    const ready = await request(app).get('/readyz');
-    assert.equal(ready.body.checks.database, true);
-    assert.equal(ready.status, ready.body.checks.engine ? 200 : 503);
+    deps.engineReady = () => true;
+    await request(app)
+      .get('/readyz')
+      .expect(200, { status: 'ready', checks: { database: true, engine: true } });
+  });
+
+  it('answers /readyz 503 not-ready when the engine toolchain is missing, or the database', async () => {
+    deps.engineReady = () => false;
+    await request(app)
+      .get('/readyz')
+      .expect(503, { status: 'not-ready', checks: { database: true, engine: false } });
+    deps.engineReady = () => true;
+    deps.store.ping = () => false;
+    await request(app)
+      .get('/readyz')
+      .expect(503, { status: 'not-ready', checks: { database: false, engine: true } });
   });
 
   it('answers 401 problem+json without, or with a bad, token and 403 when the role is too low', async () => {
@@ -142,6 +156,19 @@ describe('server: HTTP layer (fake engine)', () => {
       .expect(201);
     const { id, hash } = created.body as { id: string; hash: string };
     assert.equal(created.headers.location, `/v1/plans/${id}`);
+    // The view the server makes of the stored record: its id, who asked, and when (the clock).
+    assert.match(id, /^pl_[a-z0-9]{20}$/);
+    assert.deepEqual(
+      [created.body.app, created.body.environment, created.body.requester, created.body.createdAt],
+      ['shop', 'dev', 'deployer', '2030-01-01T00:00:00.000Z'],
+    );
+    // An equal plan is the same record, not a new one.
+    const again = await request(app)
+      .post('/v1/plans')
+      .set(bearer(tokens.deployer))
+      .send({ environment: 'dev', app: APP })
+      .expect(201);
+    assert.equal(again.body.id, id);
     const byHash = await request(app)
       .get(`/v1/plans/${hash}`)
       .set(bearer(tokens.viewer))
@@ -151,8 +178,13 @@ describe('server: HTTP layer (fake engine)', () => {
       .get(`/v1/plans/${id}/report`)
       .set(bearer(tokens.viewer))
       .expect(200);
-    assert.match(report.headers['content-type'] ?? '', /^text\/markdown/);
-    assert.equal(report.text, '# shop in dev\n');
+    assert.equal(report.headers['content-type'], 'text/markdown; charset=utf-8');
+    // The report is the pipeline's; the server's part is finding the plan by hash as by id.
+    const reportByHash = await request(app)
+      .get(`/v1/plans/${hash}/report`)
+      .set(bearer(tokens.viewer))
+      .expect(200);
+    assert.equal(reportByHash.text, report.text);
     const graph = await request(app)
       .get(`/v1/plans/${id}/graph`)
       .set(bearer(tokens.viewer))
@@ -171,11 +203,31 @@ describe('server: HTTP layer (fake engine)', () => {
       .set(bearer(tokens.viewer))
       .expect(200);
     assert.match(mermaid.text, /^flowchart TD\n/);
+    // Diff a → b: the server finds a (by id) and b (by hash) and hands them over in that order.
+    pipeline.variant = 1;
+    const other = await request(app)
+      .post('/v1/plans')
+      .set(bearer(tokens.deployer))
+      .send({ environment: 'dev', app: APP })
+      .expect(201);
+    assert.notEqual(other.body.id, id);
     const diff = await request(app)
-      .get(`/v1/plans/${id}/diff/${id}`)
+      .get(`/v1/plans/${id}/diff/${String(other.body.hash)}`)
       .set(bearer(tokens.viewer))
       .expect(200);
-    assert.deepEqual(diff.body, { from: hash, to: hash });
+    assert.match(diff.headers['content-type'] ?? '', /^application\/json/);
+    assert.deepEqual(diff.body, { from: hash, to: other.body.hash });
+    const text = await request(app)
+      .get(`/v1/plans/${String(other.body.id)}/diff/${id}?format=text`)
+      .set(bearer(tokens.viewer))
+      .expect(200);
+    assert.equal(text.headers['content-type'], 'text/plain; charset=utf-8');
+    assert.deepEqual(JSON.parse(text.text), { from: other.body.hash, to: hash });
+    const unknown = await request(app)
+      .get(`/v1/plans/${id}/diff/pl_aaaaaaaaaaaaaaaaaaaa`)
+      .set(bearer(tokens.viewer))
+      .expect(404);
+    assert.match(unknown.body.detail, /\(b\)$/);
   });
 
   it('answers 404 for ids of the right shape that do not exist, and 400 for ids of the wrong shape', async () => {
