@@ -196,6 +196,16 @@ describe('server: approval gates and operations (fake engine)', () => {
     const planId = await plan('dev');
     const hold = deferred();
     engine.hold = hold.promise;
+    // Each engine call takes one second of the test's clock, so that start and end times tell
+    // whether the second preview waited for the first.
+    const preview = engine.preview.bind(engine);
+    engine.preview = async (...args) => {
+      const result = await preview(...args);
+      clock.advance(1000);
+      return result;
+    };
+    const t0 = clock.now().getTime();
+    const at = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
     const first = await request(app)
       .post('/v1/stacks/dev/previews')
       .set(as('deployer'))
@@ -214,8 +224,15 @@ describe('server: approval gates and operations (fake engine)', () => {
       await operation(first.body.operationId),
       await operation(second.body.operationId),
     ];
-    assert.deepEqual([a.status, b.status], ['succeeded', 'succeeded']);
-    assert.ok(a.finishedAt <= b.startedAt);
+    assert.deepEqual(
+      [a.status, a.createdAt, a.startedAt, a.finishedAt],
+      ['succeeded', at(0), at(0), at(1)],
+    );
+    // Queued at 0 with the first, started only when the first had finished, at 1.
+    assert.deepEqual(
+      [b.status, b.createdAt, b.startedAt, b.finishedAt],
+      ['succeeded', at(0), at(1), at(2)],
+    );
   });
 
   it('refuses a second operation on a busy stack with 409 stack_busy (busy=refuse), other stacks unaffected', async () => {
