@@ -98,7 +98,7 @@ describe('engine/redact: error text (classifyEngineError)', () => {
 
   it('redacts the message and the diagnostics of the classified error', () => {
     const err = classifyEngineError(failure(), { ...ctx, secrets: [SECRET] });
-    const all = JSON.stringify({ message: err.message, ...err });
+    const all = JSON.stringify({ ...err, message: err.message });
     assert.ok(!all.includes(SECRET), all);
     assert.match(err.message, /invalid value "\[secret\]"/);
   });
