@@ -46,6 +46,8 @@ export interface GateOptions {
   out: (line: string) => void;
   /** HTTP client. Default the global fetch. */
   fetch?: typeof fetch;
+  /** Time seam for the approval wait (tests): the clock in ms and a sleep. Default real time. */
+  time?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 type Json = Record<string, unknown>;
@@ -160,7 +162,8 @@ async function waitForDecision(
   options: GateOptions,
   pollMs: number,
 ): Promise<'approved' | GateExit> {
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const time = options.time ?? { now: () => Date.now(), sleep };
+  const deadline = time.now() + options.timeoutSeconds * 1000;
   options.out(
     `waiting up to ${options.timeoutSeconds}s for an approval of preview ${previewId} ` +
       `(POST /v1/approvals {"previewOperationId":"${previewId}","decision":"approve"})`,
@@ -185,12 +188,12 @@ async function waitForDecision(
         options.out(`the approval of preview ${previewId} is ${approval.state}`);
         return GateExit.error;
     }
-    const left = deadline - Date.now();
+    const left = deadline - time.now();
     if (left <= 0) {
       options.out(`timed out after ${options.timeoutSeconds}s waiting for an approval`);
       return GateExit.timedOut;
     }
-    await sleep(Math.min(pollMs, left));
+    await time.sleep(Math.min(pollMs, left));
   }
 }
 

@@ -119,10 +119,39 @@ describe('gate: runGate against a server (fake engine)', function () {
     );
   });
 
-  it('exits 3 when no decision comes in time', async () => {
+  it('exits 3 when no decision comes in time, having polled the whole timeout and no longer', async () => {
+    // The approval wait runs on a clock of the test's own: each poll's sleep moves it at once.
+    let now = 0;
+    const slept: number[] = [];
     const lines: string[] = [];
-    assert.equal(await gate('prod', await planFor('prod'), lines, 0.3), GateExit.timedOut);
-    assert.match(lines.at(-1) ?? '', /^timed out after 0.3s/);
+    const exit = await runGate({
+      server: server.url,
+      token: deployer,
+      env: 'prod',
+      planId: await planFor('prod'),
+      timeoutSeconds: 1,
+      pollSeconds: 0.05,
+      out: (l) => lines.push(l),
+      time: {
+        now: () => now,
+        sleep: async (ms) => {
+          slept.push(ms);
+          now += ms;
+        },
+      },
+    });
+    assert.equal(exit, GateExit.timedOut, lines.join('\n'));
+    assert.equal(lines.at(-1), 'timed out after 1s waiting for an approval');
+    assert.deepEqual(
+      slept,
+      Array.from({ length: 20 }, () => 50),
+      'polled every 50 ms for 1 s',
+    );
+    assert.deepEqual(
+      engine.calls.map((c) => c.op),
+      ['preview'],
+      'deployed nothing',
+    );
   });
 
   it('exits 4 when the deployment fails', async () => {
