@@ -46,6 +46,17 @@ describe('engine/redact: redact', () => {
     assert.doesNotMatch(redact(err.stack!, [SECRET]), new RegExp(SECRET));
   });
 
+  it('redacts a secret that another secret starts with, whole, in either order', () => {
+    for (const secrets of [
+      ['abcd1234', 'abcd1234-long-secret'],
+      ['abcd1234-long-secret', 'abcd1234'],
+    ])
+      assert.equal(
+        redact('token=abcd1234-long-secret; short=abcd1234', secrets),
+        'token=[secret]; short=[secret]',
+      );
+  });
+
   it('leaves values shorter than 4 characters alone (they would blank out ordinary text)', () => {
     assert.equal(redact('abc abc', ['abc']), 'abc abc');
     assert.equal(redact('abcd abcd', ['abcd']), '[secret] [secret]');
