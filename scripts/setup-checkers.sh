@@ -8,9 +8,10 @@
 #
 # Polaris (github.com/fairwindsops/polaris) is not served by the Go module proxy here, so it is
 # not installed; the tests print that and check its core rules in TypeScript instead.
-# A checker that fails to install is reported and skipped, never fatal: the tests skip it with
-# the reason, and our own TypeScript rule checks always run.
+# A checker that fails to install fails the set-up (after trying the others): its tests would
+# fail anyway, naming `npm run setup`, so the set-up says it first.
 set -uo pipefail
+failed=0
 
 DIR="${STACKPILOT_CHECKERS_DIR:-$HOME/.cache/stackpilot/checkers}"
 CHECKOV_VERSION=3.3.30
@@ -35,10 +36,12 @@ elif command -v python3 >/dev/null; then
     "checkov==$CHECKOV_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"; then
     log "python checkers installed"
   else
-    log "WARNING: pip install of checkov/kubernetes-validate failed"
+    log "ERROR: pip install of checkov/kubernetes-validate failed"
+    failed=1
   fi
 else
-  log "WARNING: python3 not found; checkov and kubernetes-validate not installed"
+  log "ERROR: python3 not found; checkov and kubernetes-validate not installed"
+  failed=1
 fi
 
 # --- kube-score --------------------------------------------------------------------------------
@@ -52,12 +55,13 @@ elif command -v go >/dev/null; then
     "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"; then
     log "kube-score installed"
   else
-    log "WARNING: kube-score did not build"
+    log "ERROR: kube-score did not build"
+    failed=1
   fi
 else
-  log "WARNING: go not found; kube-score not installed"
+  log "ERROR: go not found; kube-score not installed"
+  failed=1
 fi
 
 log "done (cache: $DIR)"
-# Never fail the caller: a missing checker is a skipped test with its reason, not a broken set-up.
-exit 0
+exit "$failed"

@@ -3,8 +3,8 @@
 # The engine (scripts/setup-engine.sh), the test control plane (scripts/setup-cluster.sh), the
 # manifest checkers (scripts/setup-checkers.sh) and the image tools (scripts/setup-images.sh) are
 # independent, so they run side by side: on a fresh machine their module downloads overlap the
-# other builds' compiles. Each one's output is prefixed by its name; the run fails when the
-# engine, the control plane or the image tools fail (a missing checker never fails it).
+# other builds' compiles. Each one's output is prefixed by its name; the run fails when any of
+# them fails (the tests that need a missing part would fail anyway, naming this command).
 set -uo pipefail
 cd "$(dirname "$0")"
 
