@@ -98,21 +98,24 @@ else
   [ "$failed" = 0 ] || exit 1
 fi
 
-# --- buildah --------------------------------------------------------------------------------------
-if command -v buildah >/dev/null 2>&1; then
-  log "buildah: $(command -v buildah) ($(buildah --version 2>/dev/null || echo 'version unknown'))"
+# --- buildah and jq (Debian packages) ---------------------------------------------------------
+# buildah builds the test images; jq runs the generated CI workflow's filters in the tests.
+missing=()
+for pkg in buildah jq; do command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+if [ "${#missing[@]}" = 0 ]; then
+  log "buildah: $(command -v buildah) ($(buildah --version 2>/dev/null || echo 'version unknown')); jq: $(command -v jq)"
 elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  log "installing buildah (apt-get)"
+  log "installing ${missing[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   if apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 &&
-    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends buildah >&2; then
-    log "buildah installed: $(buildah --version 2>/dev/null || echo 'but it does not run')"
+    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >&2; then
+    log "installed ${missing[*]}"
   else
-    log "WARNING: apt-get could not install buildah; the tests that build images will fail saying so"
+    log "WARNING: apt-get could not install ${missing[*]}; the tests that need them will fail saying so"
   fi
 else
-  log "WARNING: buildah is not installed and cannot be installed here (it needs apt-get and root);"
-  log "         install buildah by hand, or the tests that build images will fail saying so"
+  log "WARNING: ${missing[*]} not installed and cannot be installed here (it needs apt-get and root);"
+  log "         install them by hand, or the tests that need them will fail saying so"
 fi
 BUILDAH=null
 if command -v buildah >/dev/null 2>&1; then BUILDAH="\"$(command -v buildah)\""; fi

@@ -165,7 +165,11 @@ describe('stackpilot ci github (compiled CLI, actionlint)', function () {
   });
 
   it("lists exactly the plan's built images from plan --json and from a build's --json, with the workflow's jq filters", function () {
-    if (spawnSync('jq', ['--version']).status !== 0) this.skip();
+    assert.equal(
+      spawnSync('jq', ['--version']).status,
+      0,
+      'jq is not installed: npm run setup installs it (scripts/setup-images.sh)',
+    );
     const repo = repository('jq', 'examples/fullstack', '.', 'stacks');
     const res = run(repo, ['plan', '.', '--env', 'prod', '--json']);
     assert.equal(res.status, 0, res.stderr);
