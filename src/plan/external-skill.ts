@@ -33,8 +33,21 @@ const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 /** Environment passed through: enough to find interpreters, nothing that may hold a credential. */
 const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'SYSTEMROOT'];
 
+/** Starts the time limit: calls `onTimeout` after `ms`; returns what cancels it. */
+export type SkillTimer = (ms: number, onTimeout: () => void) => () => void;
+
+const realTimer: SkillTimer = (ms, onTimeout) => {
+  const t = setTimeout(onTimeout, ms);
+  return () => clearTimeout(t);
+};
+
 /** Turns an external skill spec into a skill. Throws `SkillError` on an invalid spec. */
 export function externalSkill(spec: ExternalSkillSpec): Skill {
+  return externalSkillTimed(spec, realTimer);
+}
+
+/** {@link externalSkill} with the time limit started by `timer`: a seam for tests. */
+export function externalSkillTimed(spec: ExternalSkillSpec, timer: SkillTimer): Skill {
   const parsed = ExternalSkillSpecSchema.safeParse(spec);
   if (!parsed.success)
     throw new SkillError(
@@ -46,13 +59,14 @@ export function externalSkill(spec: ExternalSkillSpec): Skill {
     id: s.id,
     needs: s.needs,
     description: s.description ?? `external skill: ${[s.command, ...s.args].join(' ')}`,
-    run: (input) => runExternal(s, input),
+    run: (input) => runExternal(s, input, timer),
   };
 }
 
 function runExternal(
   s: z.output<typeof ExternalSkillSpecSchema>,
   input: SkillInput,
+  timer: SkillTimer,
 ): Promise<SkillContribution> {
   const env: NodeJS.ProcessEnv = { STACKPILOT_SKILL_ID: s.id };
   for (const key of PASSED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
@@ -71,7 +85,7 @@ function runExternal(
     const fail = (message: string): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelTimer();
       kill();
       reject(new SkillError(s.id, message));
     };
@@ -85,9 +99,8 @@ function runExternal(
         child.kill('SIGKILL');
       }
     };
-    const timer = setTimeout(
-      () => fail(`timed out after ${s.timeoutMs} ms and was killed`),
-      s.timeoutMs,
+    const cancelTimer = timer(s.timeoutMs, () =>
+      fail(`timed out after ${s.timeoutMs} ms and was killed`),
     );
     child.on('error', (err) => fail(`could not start "${s.command}": ${err.message}`));
     child.stdout.on('data', (chunk: Buffer) => {
@@ -120,7 +133,7 @@ function runExternal(
         return;
       }
       settled = true;
-      clearTimeout(timer);
+      cancelTimer();
       resolve(value as SkillContribution);
     });
     child.stdin.end(JSON.stringify(input));

@@ -4,10 +4,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SkillError } from '../../../src/model/errors';
 import { resolveEnvironment } from '../../../src/plan/environment';
-import { externalSkill } from '../../../src/plan/external-skill';
+import { externalSkill, externalSkillTimed } from '../../../src/plan/external-skill';
 import { runSkills } from '../../../src/plan/orchestrator';
 import { planDeployment } from '../../../src/plan/planner';
 import { referenceApp } from './support/reference-app';
+
+/** Waits for `done` (polling every 20 ms), failing after a generous 20 s. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const start = Date.now(); !done();) {
+    if (Date.now() - start > 20_000) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('plan/external-skill', () => {
   let dir: string;
@@ -96,27 +113,43 @@ process.stdin.on('data', (d) => (s += d)).on('end', () => {
     );
   });
 
-  it('kills a skill that runs past its time limit and says so', async () => {
+  it('kills a skill that runs past its time limit, and says so', async function () {
+    this.timeout(30_000);
     const pidFile = join(dir, 'slow.pid');
     const file = script(
       'slow.js',
       `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`,
     );
+    // The time limit fires when the test says, once the skill is surely running (it wrote its pid).
+    let fire: (() => void) | undefined;
+    let limit: number | undefined;
+    const run = runSkills(
+      [
+        externalSkillTimed(
+          { id: 'slow', command: process.execPath, args: [file], timeoutMs: 1500 },
+          (ms, onTimeout) => {
+            limit = ms;
+            fire = onTimeout;
+            return () => (fire = undefined);
+          },
+        ),
+      ],
+      context,
+    );
+    await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', 'the pid file');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.equal(limit, 1500);
+    assert.ok(fire, 'the time limit is armed while the skill runs');
+    fire();
     await assert.rejects(
-      runSkills(
-        [externalSkill({ id: 'slow', command: process.execPath, args: [file], timeoutMs: 1500 })],
-        context,
-      ),
+      run,
       (err: unknown) =>
         err instanceof SkillError &&
         err.message === 'skill slow: timed out after 1500 ms and was killed',
     );
-    // On a loaded machine the process may be killed before it wrote its pid: nothing to check then.
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8'));
-      await new Promise((r) => setTimeout(r, 200));
-      assert.throws(() => process.kill(pid, 0), /ESRCH/);
-    }
+    // Killed: the process is gone (once the kernel has delivered the signal and it is reaped).
+    await until(() => !alive(pid), `process ${pid} to be gone`);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/);
   });
 
   it('says when the command cannot be started', async () => {
