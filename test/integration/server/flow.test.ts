@@ -76,7 +76,37 @@ describe('server flow (real engine, render targets)', function () {
       'GET',
       `/v1/plans/${String(planA.id)}/diff/${String(planB.id)}`,
     );
-    assert.ok(Object.keys(diff).length > 0);
+    // What changed: prod's maxReplicas 10 → 12, on each autoscaler and in each scaling decision.
+    const autoscaled = ['api', 'chat', 'web', 'worker'];
+    assert.deepEqual(
+      [diff.before, diff.after, diff.identical, diff.added, diff.removed, diff.images],
+      [
+        { environment: 'prod', hash: planA.hash },
+        { environment: 'prod', hash: planB.hash },
+        false,
+        [],
+        [],
+        [],
+      ],
+    );
+    assert.deepEqual(
+      diff.changed,
+      autoscaled.map((c) => ({
+        id: `autoscaler/${c}`,
+        kind: 'autoscaler',
+        fields: ['spec.maxReplicas'],
+      })),
+    );
+    const decisions = diff.decisions as {
+      subject: string;
+      topic: string;
+      before: string;
+      after: string;
+    }[];
+    assert.deepEqual(
+      decisions.map((d) => [d.subject, d.topic, /3-10 /.test(d.before), /3-12 /.test(d.after)]),
+      autoscaled.map((c) => [c, 'replicas', true, true]),
+    );
     const previewB = await deployer.run('/v1/stacks/prod/previews', { planId: planB.id });
     await h.as('approver2').expect(201, 'POST', '/v1/approvals', {
       previewOperationId: previewB.id,
@@ -113,7 +143,29 @@ describe('server flow (real engine, render targets)', function () {
     const current = await viewer.expect(200, 'GET', '/v1/stacks/prod/current?project=fullstack');
     assert.deepEqual([current.deployedPlanHash, current.planId], [planB.hash, planB.id]);
 
-    // Roll back to the previous plan.
+    // A rollback returns only to the stack's own history: on gated prod, a plan never deployed
+    // there is refused (403 approval_required, as checkRollbackTarget has it) and never runs.
+    writeFileSync(
+      stackFile,
+      readFileSync(stackFile, 'utf8').replace('maxReplicas: 12', 'maxReplicas: 14'),
+    );
+    const planC = await deployer.expect(201, 'POST', '/v1/plans', {
+      analysisId: analysis.id,
+      environment: 'prod',
+    });
+    const refused = await deployer.post('/v1/stacks/prod/rollbacks', {
+      project: 'fullstack',
+      to: planC.hash,
+    });
+    assert.deepEqual([refused.status, refused.body.code], [403, 'approval_required']);
+    const refusedOp = await viewer.expect(
+      200,
+      'GET',
+      `/v1/operations/${String(refused.body.operationId)}`,
+    );
+    assert.deepEqual([refusedOp.kind, refusedOp.status], ['rollback', 'rejected']);
+
+    // Roll back to the previous plan: it is in prod's history, so no approval is asked for.
     const back = await deployer.run('/v1/stacks/prod/rollbacks', { project: 'fullstack' });
     assert.equal((back.result as { planHash: string }).planHash, planA.hash);
     const history3 = await viewer.expect(200, 'GET', '/v1/stacks/prod/history?project=fullstack');
