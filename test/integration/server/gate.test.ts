@@ -3,7 +3,7 @@
  * while the gate waits) → deployed; rejected → exit 2; no decision in time → exit 3.
  */
 import { strict as assert } from 'node:assert';
-import { GateExit, runGate } from '../../../src/cli/gate';
+import { GateExit, runGate, type GateOptions } from '../../../src/cli/gate';
 import { startHarness, type Harness } from './support/harness';
 
 describe('gate against the real server (real engine)', function () {
@@ -16,7 +16,7 @@ describe('gate against the real server (real engine)', function () {
 
   const gate = (
     lines: string[],
-    options: { planId?: string; appDir?: string; timeoutSeconds: number },
+    options: Pick<GateOptions, 'planId' | 'appDir' | 'timeoutSeconds' | 'time'>,
   ) =>
     runGate({
       server: h.server.url,
@@ -81,11 +81,27 @@ describe('gate against the real server (real engine)', function () {
     assert.equal(rejected, GateExit.rejected, rejectedLines.join('\n'));
     assert.equal(rejectedLines.at(-1), 'rejected by approver: rejected in the test');
 
+    // Nobody decides: the wait runs on the test's clock, each poll's sleep moving it at once,
+    // so the timeout is reached by polling through it, not by the machine's speed.
+    let now = 0;
+    const slept: number[] = [];
     const waitingLines: string[] = [];
     assert.equal(
-      await gate(waitingLines, { planId: plan.id, timeoutSeconds: 1 }),
+      await gate(waitingLines, {
+        planId: plan.id,
+        timeoutSeconds: 1,
+        time: {
+          now: () => now,
+          sleep: async (ms) => {
+            slept.push(ms);
+            now += ms;
+          },
+        },
+      }),
       GateExit.timedOut,
+      waitingLines.join('\n'),
     );
     assert.equal(waitingLines.at(-1), 'timed out after 1s waiting for an approval');
+    assert.deepEqual(slept, [200, 200, 200, 200, 200], 'polled every 0.2 s for 1 s');
   });
 });
