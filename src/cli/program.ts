@@ -41,6 +41,9 @@ export function buildProgram(out: Output): Command {
     .option('--stacks <dir>', 'directory of the Pulumi.<env>.yaml stack config files', 'stacks')
     .option('--skills <file>', 'user skills file (default: stackpilot.skills.yaml when present)')
     .showHelpAfterError('(run with --help for usage)')
+    // Before any command is added, so that every subcommand inherits it: a usage error of
+    // `secrets set` must reach main's exit-code map (2) rather than commander's process.exit(1).
+    .exitOverride()
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .configureOutput({
       writeOut: (s) => out.line(s.trimEnd()),

@@ -122,7 +122,9 @@ describe('CLI (compiled)', function () {
     assert.match(refused.stderr, /gated environment.*--yes/);
   });
 
-  it('stores a secret from standard input, never from an argument', () => {
+  // That the value never reaches a command line (ours or pulumi's) is checked on /proc by
+  // secrets-argv.test.ts; this test checks where it is stored and that an argument is refused.
+  it('stores a secret from standard input, encrypted, and refuses one given as an argument', () => {
     const set = run(
       ['secrets', 'set', 'fullstack', 'OPENAI_API_KEY', '--env', 'dev'],
       'sk-canary-cli-99\n',
@@ -135,6 +137,16 @@ describe('CLI (compiled)', function () {
     );
     assert.match(stackFile, /secrets:OPENAI_API_KEY:\s*\n\s+secure:/);
     assert.ok(!stackFile.includes('sk-canary-cli-99'));
+    const asArgument = run(
+      ['secrets', 'set', 'fullstack', 'OPENAI_API_KEY', 'sk-canary-argv-77', '--env', 'dev'],
+      '',
+    );
+    assert.equal(asArgument.status, 2, asArgument.stderr);
+    assert.ok(
+      !readFileSync(join(state, 'workspaces', 'fullstack', 'Pulumi.dev.yaml'), 'utf8').includes(
+        'sk-canary-argv-77',
+      ),
+    );
   });
 
   it('creates API tokens that are shown once', () => {
