@@ -164,6 +164,11 @@ export const StackHealthSchema = z.strictObject({
   pendingOperations: z.array(z.strictObject({ type: z.string(), urn: z.string(), op: z.string() })),
   /** The plan hash of the last successful stackpilot update. */
   deployedPlanHash: z.string().optional(),
+  /**
+   * Why the stack's state cannot be read (a checkpoint a killed engine left half-written), and
+   * that `recover` repairs it; absent when it reads.
+   */
+  damaged: z.string().optional(),
 });
 export type StackHealth = z.infer<typeof StackHealthSchema>;
 

@@ -70,7 +70,10 @@ describe('engine recovery (real Pulumi engine)', function () {
 
       const recovered = await t.engine.recover(plan.app, 'dev');
       assert.equal(recovered.clearedLocks, health.locks.length);
-      assert.equal(recovered.clearedPendingOperations, health.pendingOperations.length);
+      // A kill while the checkpoint was being written leaves a state the engine cannot read:
+      // inspect says so (with the locks, read from disk), and recover repairs it.
+      if (health.damaged) assert.ok(recovered.repairs.length >= 1, health.damaged);
+      else assert.equal(recovered.clearedPendingOperations, health.pendingOperations.length);
       const after = await t.engine.inspect(plan.app, 'dev');
       assert.deepEqual([after.locks, after.pendingOperations], [[], []]);
 
@@ -103,7 +106,11 @@ describe('engine recovery (real Pulumi engine)', function () {
       truncateSync(join(stacks, 'dev.json.attrs'), 0);
       const cp = readFileSync(join(stacks, 'dev.json'), 'utf8');
       writeFileSync(join(stacks, 'dev.json'), cp.slice(0, Math.floor(cp.length / 2)));
-      await assert.rejects(t.engine.inspect(plan.app, 'dev'), 'the broken stack cannot be opened');
+      const broken = await t.engine.inspect(plan.app, 'dev');
+      assert.match(
+        broken.damaged ?? '',
+        /the stack's state cannot be read \(.*\); `stackpilot recover` repairs/,
+      );
 
       const recovered = await t.engine.recover(plan.app, 'dev');
       assert.deepEqual(
@@ -113,6 +120,7 @@ describe('engine recovery (real Pulumi engine)', function () {
           [`.pulumi/stacks/${plan.app}/dev.json`, 'restored'],
         ],
       );
+      assert.equal((await t.engine.inspect(plan.app, 'dev')).damaged, undefined);
       const history = await t.engine.history(plan.app, 'dev');
       assert.deepEqual(
         history.map((h) => [h.planHash, h.result]),

@@ -2,7 +2,7 @@
  * Stacks (one per project and environment): previews, deployments, rollbacks and recovery
  * start operations and answer 202 at once; history and current state read the engine.
  */
-import { NotFoundError } from '../../model/errors';
+import { ConflictError, NotFoundError } from '../../model/errors';
 import {
   requestPreview,
   requestRecover,
@@ -143,6 +143,12 @@ export const stackRoutes: Route[] = [
       if (!health.exists)
         throw new NotFoundError(
           `stack ${project}/${params.env} does not exist yet: run a preview or up first`,
+        );
+      // A state a killed update left unreadable: say so, and what repairs it (not an engine 5xx).
+      if (health.damaged)
+        throw new ConflictError(
+          `stack ${project}/${params.env}: ${health.damaged}`,
+          'state_damaged',
         );
       const last = deps.store.operations.list({ project, environment: params.env, limit: 1 })[0];
       const outputs = await deps.engine.outputs(project, params.env);
