@@ -85,6 +85,27 @@ describe('server: HTTP layer (fake engine)', () => {
       .expect(503, { status: 'not-ready', checks: { database: false, engine: true } });
   });
 
+  it('answers GET /current of a stack whose state a killed update damaged with 409 naming recover', async () => {
+    deps.engine.inspect = async (project, environment) => ({
+      project,
+      environment,
+      exists: true,
+      locks: [],
+      pendingOperations: [],
+      damaged:
+        "the stack's state cannot be read (failed to load checkpoint: EOF); `stackpilot recover` repairs what a killed update leaves",
+    });
+    const res = await request(app)
+      .get('/v1/stacks/dev/current?project=shop')
+      .set(bearer(tokens.viewer))
+      .expect(409);
+    assert.equal(res.body.code, 'state_damaged');
+    assert.match(
+      res.body.detail,
+      /^stack shop\/dev: the stack's state cannot be read .*stackpilot recover/,
+    );
+  });
+
   it('answers 401 problem+json without, or with a bad, token and 403 when the role is too low', async () => {
     const none = await request(app).get('/v1/approvals').expect(401);
     assert.match(none.headers['content-type'] ?? '', /^application\/problem\+json/);
