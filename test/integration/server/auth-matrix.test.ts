@@ -6,44 +6,11 @@
 import { strict as assert } from 'node:assert';
 import { ROUTES } from '../../../src/server/routes';
 import type { Role } from '../../../src/store';
+import { EXPECTED_ACCESS, LADDER } from '../../support/route-roles';
 import { startHarness, type Harness } from './support/harness';
 
 type Caller = Role | 'anonymous';
-const LADDER: Role[] = ['viewer', 'deployer', 'approver', 'admin'];
 const CALLERS: Caller[] = ['anonymous', ...LADDER];
-
-/**
- * The role every route needs, written out here rather than read from the route table the
- * server enforces (so that lowering a route's role in src fails this test), and reviewed
- * against the README's route table ("HTTP API and the CI gate"). A route the server has and
- * this table lacks, or the other way round, fails the test too.
- */
-const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
-  'GET /healthz': 'public',
-  'GET /readyz': 'public',
-  'GET /metrics': 'public',
-  'GET /v1/openapi.json': 'public',
-  'POST /v1/analyses': 'deployer',
-  'GET /v1/analyses/:id': 'viewer',
-  'POST /v1/plans': 'deployer',
-  'GET /v1/plans/:id': 'viewer',
-  'GET /v1/plans/:id/report': 'viewer',
-  'GET /v1/plans/:id/graph': 'viewer',
-  'GET /v1/plans/:a/diff/:b': 'viewer',
-  'POST /v1/plans/:id/builds': 'deployer',
-  'POST /v1/stacks/:env/previews': 'deployer',
-  'POST /v1/stacks/:env/deployments': 'deployer',
-  'POST /v1/stacks/:env/rollbacks': 'deployer',
-  'POST /v1/stacks/:env/recover': 'admin',
-  'GET /v1/stacks/:env/history': 'viewer',
-  'GET /v1/stacks/:env/current': 'viewer',
-  'GET /v1/stacks/:env/drift': 'deployer',
-  'GET /v1/operations/:id': 'viewer',
-  'GET /v1/operations/:id/events': 'viewer',
-  'POST /v1/approvals': 'approver',
-  'GET /v1/approvals': 'viewer',
-  'GET /v1/audit': 'admin',
-};
 
 /** Routes whose answer for an allowed caller is not their success on the matrix's render stack. */
 const ON_RENDER_STACK: Record<string, number> = {

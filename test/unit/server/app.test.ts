@@ -8,42 +8,9 @@ import type { Express } from 'express';
 import { createApp } from '../../../src/server/app';
 import type { AppDeps } from '../../../src/server/deps';
 import { ROUTES } from '../../../src/server/routes';
-import type { Role } from '../../../src/store';
+import { EXPECTED_ACCESS, LADDER } from '../../support/route-roles';
 import { APP, fakeDeps, type fakePipeline, type Tokens } from './support/fakes';
 
-/**
- * The role every route needs, written out here rather than read from the route table the
- * server enforces (so that lowering a route's role in src fails this test), and reviewed
- * against the README's route table ("HTTP API and the CI gate"). A new route, or a removed
- * one, must be added here, or removed, too.
- */
-const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
-  'GET /healthz': 'public',
-  'GET /readyz': 'public',
-  'GET /metrics': 'public',
-  'GET /v1/openapi.json': 'public',
-  'POST /v1/analyses': 'deployer',
-  'GET /v1/analyses/:id': 'viewer',
-  'POST /v1/plans': 'deployer',
-  'GET /v1/plans/:id': 'viewer',
-  'GET /v1/plans/:id/report': 'viewer',
-  'GET /v1/plans/:id/graph': 'viewer',
-  'GET /v1/plans/:a/diff/:b': 'viewer',
-  'POST /v1/plans/:id/builds': 'deployer',
-  'POST /v1/stacks/:env/previews': 'deployer',
-  'POST /v1/stacks/:env/deployments': 'deployer',
-  'POST /v1/stacks/:env/rollbacks': 'deployer',
-  'POST /v1/stacks/:env/recover': 'admin',
-  'GET /v1/stacks/:env/history': 'viewer',
-  'GET /v1/stacks/:env/current': 'viewer',
-  'GET /v1/stacks/:env/drift': 'deployer',
-  'GET /v1/operations/:id': 'viewer',
-  'GET /v1/operations/:id/events': 'viewer',
-  'POST /v1/approvals': 'approver',
-  'GET /v1/approvals': 'viewer',
-  'GET /v1/audit': 'admin',
-};
-const LADDER: Role[] = ['viewer', 'deployer', 'approver', 'admin'];
 /** Well-formed ids for the path parameters (the role check comes before any lookup). */
 const SAMPLE_PARAMS: Record<string, string> = {
   ':id': 'op_aaaaaaaaaaaaaaaaaaaa',
