@@ -31,64 +31,37 @@ export interface Builder {
   pushArgv(image: string, loopback: boolean, digestFile: string): string[];
 }
 
-function buildArgs(args: Record<string, string>): string[] {
-  return Object.keys(args)
+/** What every builder takes after its build verb: Dockerfile, tag, build args (sorted), context. */
+function buildFlags(s: BuildSpec): string[] {
+  const args = Object.keys(s.buildArgs)
     .sort()
-    .flatMap((k) => ['--build-arg', `${k}=${args[k]}`]);
+    .flatMap((k) => ['--build-arg', `${k}=${s.buildArgs[k]}`]);
+  return ['-f', s.dockerfile, '-t', s.image, ...args, s.context];
+}
+
+/** podman's and buildah's push flags: plain HTTP to loopback, and the pushed digest to a file. */
+function pushFlags(loopback: boolean, digestFile: string): string[] {
+  return [...(loopback ? ['--tls-verify=false'] : []), '--digestfile', digestFile];
 }
 
 const TABLE: Record<BuilderName, Omit<Builder, 'path'>> = {
   docker: {
     name: 'docker',
-    buildArgv: (s) => [
-      'buildx',
-      'build',
-      '--load',
-      '-f',
-      s.dockerfile,
-      '-t',
-      s.image,
-      ...buildArgs(s.buildArgs),
-      s.context,
-    ],
+    buildArgv: (s) => ['buildx', 'build', '--load', ...buildFlags(s)],
     // Docker treats loopback registries as insecure by itself; the digest is in its output.
     pushArgv: (image) => ['push', image],
   },
   podman: {
     name: 'podman',
-    buildArgv: (s) => [
-      'build',
-      '-f',
-      s.dockerfile,
-      '-t',
-      s.image,
-      ...buildArgs(s.buildArgs),
-      s.context,
-    ],
-    pushArgv: (image, loopback, digestFile) => [
-      'push',
-      ...(loopback ? ['--tls-verify=false'] : []),
-      '--digestfile',
-      digestFile,
-      image,
-    ],
+    buildArgv: (s) => ['build', ...buildFlags(s)],
+    pushArgv: (image, loopback, digestFile) => ['push', ...pushFlags(loopback, digestFile), image],
   },
   buildah: {
     name: 'buildah',
-    buildArgv: (s) => [
-      'bud',
-      '-f',
-      s.dockerfile,
-      '-t',
-      s.image,
-      ...buildArgs(s.buildArgs),
-      s.context,
-    ],
+    buildArgv: (s) => ['bud', ...buildFlags(s)],
     pushArgv: (image, loopback, digestFile) => [
       'push',
-      ...(loopback ? ['--tls-verify=false'] : []),
-      '--digestfile',
-      digestFile,
+      ...pushFlags(loopback, digestFile),
       image,
       `docker://${image}`,
     ],
