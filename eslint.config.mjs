@@ -9,6 +9,19 @@ const nodeGlobals = {
   console: 'readonly',
 };
 
+/** What nothing beside or below the engine may import: Pulumi, the engine and the front doors. */
+const ABOVE_THE_PIPELINE = [
+  '@pulumi/*',
+  '**/engine/*',
+  '**/program/*',
+  '**/server/*',
+  '**/cli/*',
+  '**/store/*',
+];
+const importsOnly = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'examples/**', '.stackpilot/**'],
@@ -43,43 +56,12 @@ export default tseslint.config(
   {
     // The pipeline runs one way: model ← analyze/plan ← program ← engine ← cli/server.
     files: ['src/analyze/**/*.ts', 'src/plan/**/*.ts', 'src/model/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            '@pulumi/*',
-            '**/engine/*',
-            '**/program/*',
-            '**/server/*',
-            '**/cli/*',
-            '**/store/*',
-            '**/images/*',
-            '**/cluster/*',
-            '**/ci/*',
-          ],
-        },
-      ],
-    },
+    rules: importsOnly([...ABOVE_THE_PIPELINE, '**/images/*', '**/cluster/*', '**/ci/*']),
   },
   {
     // Images and CI workflows sit beside the engine: they read plans, and never drive Pulumi
     // or reach up to the front doors.
     files: ['src/images/**/*.ts', 'src/ci/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            '@pulumi/*',
-            '**/engine/*',
-            '**/program/*',
-            '**/server/*',
-            '**/cli/*',
-            '**/store/*',
-          ],
-        },
-      ],
-    },
+    rules: importsOnly(ABOVE_THE_PIPELINE),
   },
 );
