@@ -5,3 +5,4 @@ export * from './errors';
 export * from './canonical';
 export * from './operations';
 export * from './images';
+export * from './diagnosis';
