@@ -30,6 +30,8 @@ export const ExitCode = {
   refused: 6,
   /** `drift` found out-of-band changes on the cluster. */
   drift: 7,
+  /** `diagnose` found something wrong with the stack's objects on the cluster. */
+  unhealthy: 8,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

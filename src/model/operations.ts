@@ -3,6 +3,7 @@
  * Built from the engine's structured events, never from its text output, and free of secrets.
  */
 import { z } from 'zod';
+import { DiagnosisSchema } from './diagnosis';
 
 /** What the engine will do or did to one resource. */
 export const StepOpSchema = z.enum([
@@ -90,6 +91,12 @@ export const UpResultSchema = z.strictObject({
    * why (`Deployment shop-dev/api: pod api-7d9: container api: CrashLoopBackOff, …`).
    */
   causes: z.array(z.string()).optional(),
+  /**
+   * On a cluster target, when the update failed: the diagnosis of the stack's objects against
+   * the plan that failed (findings with their plan decision and fix), secret values masked.
+   * Absent when it could not be made; a warning then says why.
+   */
+  diagnosis: DiagnosisSchema.optional(),
   /** When an automatic rollback ran after a failure: the plan it restored and how it went. */
   rollback: z
     .strictObject({
