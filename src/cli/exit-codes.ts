@@ -45,6 +45,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   5  failed: the engine, a skill or the update failed
   6  refused: confirmation declined or not allowed
   7  drift: \`stackpilot drift\` found out-of-band changes
+  8  unhealthy: \`stackpilot diagnose\` found something wrong on the cluster
   gate has its own codes: see \`stackpilot gate --help\``;
 
 /** What to print and which code to exit with, for any thrown value. */
