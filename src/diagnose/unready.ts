@@ -9,6 +9,7 @@ import type {
   EventSnapshot,
   PodSnapshot,
 } from '../model/snapshot';
+import { latestWarning, podsOf } from './pods';
 
 /** One object that is not ready, and why. */
 export interface UnreadyFinding {
@@ -66,14 +67,6 @@ export function explainUnready(s: ClusterSnapshot): UnreadyFinding[] {
     });
   }
   return findings.sort((a, b) => a.object.localeCompare(b.object));
-}
-
-/** The pods a workload owns: through its ReplicaSets for a Deployment, directly for a StatefulSet. */
-function podsOf(s: ClusterSnapshot, kind: string, name: string): PodSnapshot[] {
-  if (kind === 'StatefulSet')
-    return s.pods.filter((p) => p.owner?.kind === 'StatefulSet' && p.owner.name === name);
-  const sets = new Set(s.replicaSets.filter((r) => r.owner === name).map((r) => r.name));
-  return s.pods.filter((p) => p.owner?.kind === 'ReplicaSet' && sets.has(p.owner.name));
 }
 
 /** The causes of the not-ready pods, the same cause told once with its count. */
@@ -141,14 +134,4 @@ function conditionCause(
 ): string | undefined {
   const bad = conditions.find((c) => c.status === 'False' && c.message);
   return bad ? `${bad.type} ${bad.reason ?? ''}: ${bad.message}` : undefined;
-}
-
-function latestWarning(
-  events: EventSnapshot[],
-  kind: string,
-  name: string,
-): EventSnapshot | undefined {
-  return events
-    .filter((e) => e.kind === kind && e.name === name && e.type === 'Warning')
-    .sort((a, b) => b.last.localeCompare(a.last))[0];
 }

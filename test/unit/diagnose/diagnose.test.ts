@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import { FIXTURES } from './fixtures';
+import { run, snapshot } from './support';
+import type { DiagnosisSnapshot } from '../../../src/model/snapshot';
+import { DiagnosisSchema } from '../../../src/model/diagnosis';
+
+/** The same snapshot with every list reversed and rotated: the cluster promises no order. */
+function shuffled(s: DiagnosisSnapshot): DiagnosisSnapshot {
+  const mix = <T>(xs: T[]): T[] => {
+    const r = [...xs].reverse();
+    return r.length > 1 ? [...r.slice(1), r[0]!] : r;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = Array.isArray(v) ? mix(v) : v;
+  return out as unknown as DiagnosisSnapshot;
+}
+
+describe('diagnose', () => {
+  it('finds nothing in an empty namespace', () => {
+    const d = run(snapshot());
+    assert.deepEqual(d.findings, []);
+    assert.equal(d.healthy, true);
+    assert.equal(d.namespace, 'stackpilot-dev');
+    assert.match(d.planHash ?? '', /^sha256:/);
+  });
+
+  for (const [name, build] of Object.entries(FIXTURES)) {
+    it(`${name}: valid, deterministic, and independent of list order`, () => {
+      const a = run(build());
+      assert.doesNotThrow(() => DiagnosisSchema.parse(a));
+      assert.equal(a.healthy, false);
+      assert.deepEqual(run(build()), a);
+      assert.deepEqual(run(shuffled(build())), a);
+    });
+  }
+});
