@@ -95,6 +95,26 @@ export function statusCode(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/**
+ * The message of the Kubernetes `Status` a client-node error carries (`secrets is forbidden:
+ * User "x" cannot list …`), cut to 240 characters; undefined when the body holds none. Only the
+ * Status message is taken: a body is never quoted whole.
+ */
+export function statusMessage(err: unknown): string | undefined {
+  const body = (err as { body?: unknown } | null)?.body;
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const message = (parsed as { kind?: unknown; message?: unknown } | null)?.message;
+  if (typeof message !== 'string' || !message) return undefined;
+  return message.length > 240 ? `${message.slice(0, 239)}…` : message;
+}
+
 function causeOf(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string } };
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
