@@ -13,6 +13,7 @@ import { imageFailures, imageWarnings, verifyImages, type VerifyOptions } from '
 import type { Environment } from '../model/environment';
 import { PreflightError, StackpilotError } from '../model/errors';
 import type { DeploymentPlan } from '../model/plan';
+import type { ClusterSnapshot } from '../model/snapshot';
 
 /** What preflight let through: nodes to leave out on this cluster and the warnings about it. */
 export interface ClusterCheck {
@@ -57,10 +58,14 @@ export async function explainClusterFailure(
 ): Promise<string[]> {
   if (env.target.kind !== 'cluster') return [];
   try {
-    const snapshot = await readSnapshot(clusterClient(env.target), plan.namespace);
-    return explainUnready(snapshot).map((f) => `${f.object}: ${f.cause}`);
+    return causeLines(await readSnapshot(clusterClient(env.target), plan.namespace));
   } catch (err) {
     const why = err instanceof StackpilotError ? err.message : String(err);
     return [`the cluster could not be read to explain the failure: ${why}`];
   }
+}
+
+/** One line per object of `snapshot` that is not ready: `Deployment shop-dev/api: <cause>`. */
+export function causeLines(snapshot: ClusterSnapshot): string[] {
+  return explainUnready(snapshot).map((f) => `${f.object}: ${f.cause}`);
 }

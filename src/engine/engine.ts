@@ -1,9 +1,10 @@
 /**
  * The engine: one Pulumi stack per (project, environment) through the Automation API, with
- * preview, up, refresh, destroy, history, outputs, rollback, inspect and recover. The only
+ * preview, up, refresh, drift, diagnose, destroy, history, outputs, rollback, inspect and recover. The only
  * module that runs Pulumi and touches its state. Each operation lives in `operations/`; this
  * class is their one front, holding the state they share.
  */
+import type { Diagnosis } from '../model/diagnosis';
 import type { Environment } from '../model/environment';
 import type {
   DriftResult,
@@ -17,6 +18,7 @@ import type { DeploymentPlan } from '../model/plan';
 import type { PlanArchive } from './archive';
 import { EngineCore, type DeployOptions, type EngineOptions } from './core';
 import type { UpOptions } from './operations/apply';
+import { diagnose, type DiagnoseOptions } from './operations/diagnose';
 import { drift } from './operations/drift';
 import { inspect, outputs } from './operations/inspect';
 import { preview, type PreviewOptions } from './operations/preview';
@@ -30,6 +32,7 @@ import type { StateLayout } from './state';
 
 export type { EngineOptions, DeployOptions } from './core';
 export type { UpOptions } from './operations/apply';
+export type { DiagnoseOptions } from './operations/diagnose';
 export type { PreviewOptions } from './operations/preview';
 export type { RollbackOptions } from './operations/rollback';
 
@@ -83,6 +86,14 @@ export class Engine {
   /** Compares the stack's record with the live cluster, field by field (cluster targets only). */
   drift(project: string, env: Environment, options?: DeployOptions): Promise<DriftResult> {
     return drift(this.core, project, env, options);
+  }
+
+  /**
+   * Why the stack's objects on the cluster are not doing their job, compared with
+   * `options.plan` or the plan of the latest update, secret values masked; see {@link diagnose}.
+   */
+  diagnose(project: string, env: Environment, options?: DiagnoseOptions): Promise<Diagnosis> {
+    return diagnose(this.core, project, env, options);
   }
 
   /** Deletes every resource of the stack; the stack and its history stay. */

@@ -4,7 +4,9 @@ export {
   type PreviewOptions,
   type UpOptions,
   type DeployOptions,
+  type DiagnoseOptions,
 } from './engine';
+export { requireCluster } from './operations/whole-stack';
 export { findToolchain, engineCacheDir, type Toolchain } from './toolchain';
 export { classifyEngineError } from './errors';
 export type { EventSink } from './events';

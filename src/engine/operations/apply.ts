@@ -4,9 +4,9 @@ import { EngineError } from '../../model/errors';
 import type { UpResult } from '../../model/operations';
 import type { DeploymentPlan } from '../../model/plan';
 import type { DeployOptions, EngineCore, PreparedStack } from '../core';
-import { explainClusterFailure } from '../cluster-target';
 import { StepRecorder } from '../events';
 import { maskOutputs, updateMessage } from '../history-entry';
+import { explainFailedUpdate } from './diagnose';
 import { placeholderWarnings } from './warnings';
 
 /** Options of an up. */
@@ -54,9 +54,17 @@ export async function apply(
     };
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
-    const causes = await explainClusterFailure(plan, env);
+    // Never throws: a diagnosis that cannot be made is a warning, and the failure stays the result.
+    const { causes, diagnosis, note } = await explainFailedUpdate(
+      core,
+      stack,
+      plan,
+      env,
+      secrets.values,
+    );
     return {
       ...base,
+      ...(note ? { warnings: [...base.warnings, note] } : {}),
       status: 'failed',
       changes: recorder.changes(),
       steps: recorder.steps(),
@@ -65,6 +73,7 @@ export async function apply(
         ? `${err.message}\n${causes.map((c) => `  - ${c}`).join('\n')}`
         : err.message,
       ...(causes.length ? { causes } : {}),
+      ...(diagnosis ? { diagnosis } : {}),
     };
   }
 }
