@@ -10,6 +10,7 @@ import { registerBuild } from './commands/build';
 import { registerCi } from './commands/ci';
 import { registerDeploy } from './commands/deploy';
 import { registerDestroy } from './commands/destroy';
+import { registerDiagnose } from './commands/diagnose';
 import { registerDrift } from './commands/drift';
 import { registerEject } from './commands/eject';
 import { registerPlan } from './commands/plan';
@@ -58,6 +59,7 @@ export function buildProgram(out: Output): Command {
   registerDeploy(program, ctx);
   registerStack(program, ctx);
   registerDrift(program, ctx);
+  registerDiagnose(program, ctx);
   registerDestroy(program, ctx);
   registerServer(program, ctx);
   registerCi(program, ctx);

@@ -9,6 +9,7 @@ import { defaultPlanDir, planRepository, projectName, writePlanFiles } from '../
 import { loadEnvironment } from '../../plan';
 import { formatChanges, progressPrinter } from '../progress';
 import { ExitCode } from '../exit-codes';
+import { findingBlock, indent } from './diagnose';
 import { renderDirectory } from '../../engine/state';
 
 /** Render targets are throwaway: secrets without a value get labelled placeholders there. */
@@ -42,6 +43,17 @@ function printUp(ctx: CliContext, result: UpResult): void {
     `${s.bold('up')} ${result.project}/${result.environment}: ${status} (${formatChanges(result.changes)})`,
   );
   if (result.error) ctx.out.line(s.bad(`error: ${result.error}`));
+  if (result.diagnosis?.findings.length) {
+    ctx.out.line('');
+    ctx.out.line(s.bold('diagnosis:'));
+    for (const f of result.diagnosis.findings) ctx.out.line(indent(findingBlock(f, s), 2));
+    for (const n of result.diagnosis.notes) ctx.out.line(s.dim(`  note: ${n}`));
+    ctx.out.line(
+      s.dim(
+        `  (\`stackpilot diagnose <dir> --env ${result.environment} --fix\` merges the config fixes into the stack file)`,
+      ),
+    );
+  }
   if (result.rollback)
     ctx.out.line(
       `rolled back to ${result.rollback.planHash.slice(0, 19)}: ${result.rollback.status}`,
