@@ -21,6 +21,7 @@ export type EngineLike = Pick<
   | 'recover'
   | 'deployedPlan'
   | 'drift'
+  | 'diagnose'
 >;
 
 /** The pure pipeline stages the server calls: analyze, plan and their renderings. */

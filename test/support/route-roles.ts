@@ -31,6 +31,7 @@ export const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
   'GET /v1/stacks/:env/history': 'viewer',
   'GET /v1/stacks/:env/current': 'viewer',
   'GET /v1/stacks/:env/drift': 'deployer',
+  'GET /v1/stacks/:env/diagnosis': 'viewer',
   'GET /v1/operations/:id': 'viewer',
   'GET /v1/operations/:id/events': 'viewer',
   'POST /v1/approvals': 'approver',

@@ -8,6 +8,7 @@ import { analysisRoutes } from './analyses';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
 import { buildRoutes } from './builds';
+import { diagnosisRoutes } from './diagnosis';
 import { driftRoutes } from './drift';
 import { healthRoutes } from './health';
 import { operationRoutes } from './operations';
@@ -37,6 +38,7 @@ export const ROUTES: readonly Route[] = [
   ...buildRoutes,
   ...stackRoutes,
   ...driftRoutes,
+  ...diagnosisRoutes,
   ...operationRoutes,
   ...approvalRoutes,
   ...auditRoutes,

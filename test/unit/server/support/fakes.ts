@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../../../../src/engine';
 import type { AppModel } from '../../../../src/model/app';
+import type { Diagnosis } from '../../../../src/model/diagnosis';
 import type { Environment } from '../../../../src/model/environment';
 import { ConflictError, NotFoundError } from '../../../../src/model/errors';
 import type { DeploymentPlan } from '../../../../src/model/plan';
@@ -19,7 +20,7 @@ type UpArgs = Parameters<Engine['up']>;
 
 /** One engine call, as the fake saw it. */
 export interface Call {
-  op: 'preview' | 'up' | 'rollback' | 'recover' | 'drift';
+  op: 'preview' | 'up' | 'rollback' | 'recover' | 'drift' | 'diagnose';
   stack: string;
   updatePlan?: string;
 }
@@ -102,6 +103,18 @@ export class FakeEngine implements EngineLike {
   async drift(project: string, env: Environment) {
     this.calls.push({ op: 'drift', stack: `${project}/${env.name}` });
     return { project, environment: env.name, drifted: false, resources: [] };
+  }
+
+  async diagnose(project: string, env: Environment): Promise<Diagnosis> {
+    this.calls.push({ op: 'diagnose', stack: `${project}/${env.name}` });
+    return {
+      project,
+      environment: env.name,
+      namespace: env.namespace,
+      healthy: true,
+      findings: [],
+      notes: [],
+    };
   }
 
   async deployedPlan(): Promise<DeploymentPlan | undefined> {
