@@ -57,8 +57,35 @@ export const ComponentOverrideSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   image: z.string().optional(),
   disabled: z.boolean().optional(),
+  /**
+   * The port the component's process listens on, when the analysis got it wrong: container
+   * port, Service, probes, network policies and the URLs its dependents get all follow it.
+   * The image is unchanged. Default: the analyzed port.
+   */
+  port: z
+    .number()
+    .int('must be a whole port number')
+    .min(1, 'must be a port number from 1 to 65535')
+    .max(65535, 'must be a port number from 1 to 65535')
+    .optional(),
+  /**
+   * The HTTP path the probes request, replacing the health and readiness paths the analysis
+   * found. Default: the analyzed paths.
+   */
+  healthPath: z
+    .string()
+    .regex(/^\/[^\s]*$/, 'must be an HTTP path starting with "/" (e.g. "/healthz")')
+    .optional(),
 });
 export type ComponentOverride = z.infer<typeof ComponentOverrideSchema>;
+
+/** A StorageClass name: a DNS subdomain (lowercase letters, digits, `-` and `.`). */
+export const StorageClassNameSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+    'must be a StorageClass name (lowercase letters, digits, "-" and ".")',
+  );
 
 /** Monthly unit prices used for the cost estimate. Defaults: a typical managed cluster in USD. */
 export const CostRatesSchema = z.strictObject({
@@ -146,6 +173,11 @@ export const EnvironmentConfigSchema = z.strictObject({
     })
     .optional(),
   components: z.record(z.string(), ComponentOverrideSchema).optional(),
+  /**
+   * StorageClass of every PersistentVolumeClaim of the plan (data services' claims, backup
+   * volumes). Default: unset, the cluster's default class.
+   */
+  storageClass: StorageClassNameSchema.optional(),
   cost: CostRatesSchema.optional(),
   /** Path of a plan JSON file that the on-disk Pulumi program (`Pulumi.yaml` main) deploys. */
   planFile: z.string().optional(),
@@ -181,6 +213,8 @@ export const EnvironmentSchema = z.strictObject({
   managed: z.strictObject({ postgres: z.boolean(), redis: z.boolean(), rabbitmq: z.boolean() }),
   backup: z.strictObject({ schedule: z.string(), retentionDays: z.number().int() }),
   components: z.record(z.string(), ComponentOverrideSchema),
+  /** Absent: claims use the cluster's default StorageClass. */
+  storageClass: StorageClassNameSchema.optional(),
   cost: z.strictObject({
     currency: z.string(),
     cpuCoreMonth: z.number(),

@@ -151,6 +151,7 @@ export function resolveEnvironment(name: string, config: EnvironmentSettings): E
       retentionDays: config.backup?.retentionDays ?? p.backup.retentionDays,
     },
     components: config.components ?? {},
+    ...(config.storageClass !== undefined ? { storageClass: config.storageClass } : {}),
     cost: { ...DEFAULT_COST_RATES, ...definedOnly(config.cost ?? {}) },
     ...(config.planFile !== undefined ? { planFile: config.planFile } : {}),
     cluster: {
