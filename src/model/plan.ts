@@ -229,6 +229,8 @@ export const PlanNodeSchema = z.discriminatedUnion('kind', [
             name: z.string(),
             storage: z.string(),
             accessModes: z.array(z.string()),
+            /** Absent: the cluster's default StorageClass. */
+            storageClass: z.string().optional(),
           }),
         )
         .optional(),

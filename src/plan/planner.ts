@@ -13,6 +13,7 @@ import { buildGraph, CycleError, findCycle } from './graph';
 import { runSkills } from './orchestrator';
 import type { Skill } from './skill';
 import { builtinSkills } from './skills';
+import { healthPathOverrideProblem, portOverrideProblem } from './skills/components';
 
 /** Options of `planDeployment`. */
 export interface PlanOptions {
@@ -68,6 +69,25 @@ export function validateAppModel(input: unknown): AppModel {
   return app;
 }
 
+/**
+ * Component overrides of the stack that cannot apply to the component they name (a port on
+ * a worker or a pinned data service, a health path on something without HTTP probes), each
+ * located by its key. Overrides of components the app does not have are warnings instead
+ * (the stack may be shared by versions of the app).
+ */
+export function componentOverrideIssues(app: AppModel, env: Environment): InputIssue[] {
+  const issues: InputIssue[] = [];
+  for (const [name, o] of Object.entries(env.components).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const c = app.components.find((x) => x.name === name);
+    if (!c) continue;
+    const port = o.port !== undefined ? portOverrideProblem(c) : undefined;
+    if (port) issues.push({ field: `stackpilot:components.${name}.port`, message: port });
+    const path = o.healthPath !== undefined ? healthPathOverrideProblem(c) : undefined;
+    if (path) issues.push({ field: `stackpilot:components.${name}.healthPath`, message: path });
+  }
+  return issues;
+}
+
 function compareDecisions(a: Decision, b: Decision): number {
   for (const k of ['subject', 'topic', 'skill', 'choice'] as const) {
     if (a[k] < b[k]) return -1;
@@ -97,6 +117,12 @@ export async function planDeployment(
       })),
     );
   const environment = envParsed.data;
+  const overrides = componentOverrideIssues(model, environment);
+  if (overrides.length)
+    throw new InputError(
+      `stack overrides of ${environment.name} that do not fit ${model.name}`,
+      overrides,
+    );
   const skills = [
     ...builtinSkills,
     ...(options.skills ?? []),

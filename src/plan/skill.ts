@@ -74,9 +74,17 @@ export const ComponentFactsSchema = z.strictObject({
   securityContext: ContainerSecurityContextSchema,
   /** security: writable scratch volumes (emptyDir) and their mounts, for a read-only root. */
   scratchVolumes: z.array(z.strictObject({ volume: PodVolumeSchema, mountPath: z.string() })),
-  /** data-services: per-replica persistent claims for a StatefulSet, with mount paths. */
+  /**
+   * data-services: per-replica persistent claims for a StatefulSet, with mount paths and the
+   * StorageClass (absent: the cluster's default).
+   */
   volumeClaims: z.array(
-    z.strictObject({ name: z.string(), storage: z.string(), mountPath: z.string() }),
+    z.strictObject({
+      name: z.string(),
+      storage: z.string(),
+      mountPath: z.string(),
+      storageClass: z.string().optional(),
+    }),
   ),
   /** rollout: update strategy parameters. */
   strategy: z.union([

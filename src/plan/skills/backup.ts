@@ -96,7 +96,11 @@ function backupJob(
         id: `volume/${name}`,
         kind: 'volume',
         name,
-        spec: { storage, accessModes: ['ReadWriteOnce'] },
+        spec: {
+          storage,
+          accessModes: ['ReadWriteOnce'],
+          ...(env.storageClass !== undefined ? { storageClass: env.storageClass } : {}),
+        },
       },
       {
         ...base,

@@ -4,9 +4,9 @@
  */
 import type { AppModel, Component } from '../../model/app';
 import type { Environment } from '../../model/environment';
-import type { ContainerEnv, PlanNode } from '../../model/plan';
-import type { ComponentFacts, SkillInput } from '../skill';
-import { isDataComponent, primaryPort, servesHttp } from './components';
+import type { ContainerEnv, Decision, PlanNode } from '../../model/plan';
+import { decision, type ComponentFacts, type SkillInput } from '../skill';
+import { analyzedPort, isDataComponent, primaryPort, servesHttp } from './components';
 import { dataEngine, DATA_CATALOG } from './data-catalog';
 
 /** The value of `app.kubernetes.io/managed-by` on everything stackpilot creates. */
@@ -119,6 +119,7 @@ export const MONITORING_NAMESPACE = 'monitoring';
  */
 export function metricsEndpoint(
   c: Component,
+  env: Environment,
 ): { port: number; portName: string; path: string } | undefined {
   const engine = dataEngine(c);
   if (isDataComponent(c)) {
@@ -127,7 +128,30 @@ export function metricsEndpoint(
     return m && p ? { port: p.containerPort, portName: p.name, path: m.path } : undefined;
   }
   if (!servesHttp(c) || (c.kind !== 'backend' && c.kind !== 'chatbot')) return undefined;
-  return { port: primaryPort(c)!, portName: 'http', path: '/metrics' };
+  return { port: primaryPort(c, env)!, portName: 'http', path: '/metrics' };
+}
+
+/**
+ * The decision a `stackpilot:components.<name>.port` override records, or `undefined`
+ * without one. The override describes the image (where its process listens), so it changes
+ * where the plan points, never the image.
+ */
+export function portOverrideDecision(
+  skill: string,
+  c: Component,
+  env: Environment,
+): Decision | undefined {
+  const port = env.components[c.name]?.port;
+  if (port === undefined) return undefined;
+  const analyzed = analyzedPort(c);
+  return decision(
+    skill,
+    c.name,
+    'port',
+    String(port),
+    `with the stack override stackpilot:components.${c.name}.port, ${c.name} listens on ${port}${analyzed === port ? ' (the port the analysis found too)' : ` where the analysis found ${analyzed}`}: its container port, Service, probes, network policies and the URLs its dependents get all use ${port}; the image is not changed`,
+    [`the analyzed port ${analyzed}`],
+  );
 }
 
 // ---- commands -------------------------------------------------------------------------------

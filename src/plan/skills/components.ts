@@ -118,8 +118,12 @@ export function isNextJs(c: Component): boolean {
   return /^next(\.?js)?$/.test(frameworkOf(c));
 }
 
-/** The port the component listens on: as analyzed, else the framework's default; none for workers and jobs. */
-export function primaryPort(c: Component): number | undefined {
+/**
+ * The port the component listens on as the analysis found it, else the framework's default;
+ * none for workers and jobs. What a generated Dockerfile is built for; everything else reads
+ * {@link primaryPort}, which applies the stack's override.
+ */
+export function analyzedPort(c: Component): number | undefined {
   const engine = dataEngine(c);
   if (isDataComponent(c) && engine) return DATA_CATALOG[engine].ports[0]!.containerPort;
   if (c.port !== undefined) return c.port;
@@ -131,20 +135,53 @@ export function primaryPort(c: Component): number | undefined {
   return 8080;
 }
 
-/** Named container ports of a component (data services may have several). */
-export function containerPorts(c: Component): Array<{ name: string; containerPort: number }> {
+/**
+ * Why `stackpilot:components.<name>.port` cannot apply to `c`, or `undefined` when it can: a
+ * data service runs a pinned image on that image's port, and a component without a port
+ * (a worker, a job) has nothing to correct.
+ */
+export function portOverrideProblem(c: Component): string | undefined {
+  const engine = dataEngine(c);
+  if (isDataComponent(c) && engine)
+    return `${c.name} runs the pinned ${engine} image, which listens on ${analyzedPort(c)}; its port is not a stack setting`;
+  if (analyzedPort(c) === undefined)
+    return `${c.name} is a ${c.kind} that listens on no port; a port override would change nothing`;
+  return undefined;
+}
+
+/**
+ * The port the component's process listens on in `env`: `stackpilot:components.<name>.port`
+ * when the stack sets it (and it applies, see {@link portOverrideProblem}), else
+ * {@link analyzedPort}. The one place a skill reads a component's port, so the container
+ * port, Service, probes, network policies and dependents' URLs always agree.
+ */
+export function primaryPort(c: Component, env: Environment): number | undefined {
+  const override = env.components[c.name]?.port;
+  return override !== undefined && portOverrideProblem(c) === undefined
+    ? override
+    : analyzedPort(c);
+}
+
+/** Named container ports of a component in `env` (data services may have several). */
+export function containerPorts(
+  c: Component,
+  env: Environment,
+): Array<{ name: string; containerPort: number }> {
   const engine = dataEngine(c);
   if (isDataComponent(c) && engine) return DATA_CATALOG[engine].ports.map((p) => ({ ...p }));
-  const port = primaryPort(c);
+  const port = primaryPort(c, env);
   return port === undefined
     ? []
     : [{ name: isDataComponent(c) ? 'tcp' : 'http', containerPort: port }];
 }
 
-/** Serves HTTP: gets a ClusterIP Service, HTTP probes and discovery URLs. */
+/**
+ * Serves HTTP: gets a ClusterIP Service, HTTP probes and discovery URLs. A port override
+ * never changes it: it applies only where the component already has a port.
+ */
 export function servesHttp(c: Component): boolean {
   return (
-    !isDataComponent(c) && primaryPort(c) !== undefined && c.kind !== 'worker' && c.kind !== 'job'
+    !isDataComponent(c) && analyzedPort(c) !== undefined && c.kind !== 'worker' && c.kind !== 'job'
   );
 }
 
@@ -250,4 +287,33 @@ export function migrationCommand(c: Component): string | undefined {
   const cmd = c.features.migrations?.command;
   if (cmd === undefined) return undefined;
   return LAUNCHER.test(cmd) ? cmd : `${launcherPrefix(c)}${cmd}`;
+}
+
+/**
+ * Why `stackpilot:components.<name>.healthPath` cannot apply to `c`, or `undefined`: only a
+ * component that serves HTTP gets HTTP probes.
+ */
+export function healthPathOverrideProblem(c: Component): string | undefined {
+  return servesHttp(c)
+    ? undefined
+    : `${c.name} is a ${c.kind} that serves no HTTP, so no probe requests a path`;
+}
+
+/**
+ * The paths the probes of `c` request in `env`. The stack's `healthPath` names the one path
+ * the app answers: it replaces both the analyzed health path and the readiness path, so no
+ * probe keeps asking for a path the stack said is wrong. Routing still reads the analyzed
+ * paths (they are evidence of where the app serves, not what the probes ask).
+ */
+export function probePaths(
+  c: Component,
+  env: Environment,
+): { healthPath?: string; readinessPath?: string; override?: string } {
+  const override = env.components[c.name]?.healthPath;
+  if (override !== undefined && healthPathOverrideProblem(c) === undefined)
+    return { healthPath: override, override };
+  return {
+    ...(c.healthPath !== undefined ? { healthPath: c.healthPath } : {}),
+    ...(c.readinessPath !== undefined ? { readinessPath: c.readinessPath } : {}),
+  };
 }

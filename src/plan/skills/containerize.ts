@@ -11,7 +11,16 @@ import type { Component } from '../../model/app';
 import { contentHash } from '../../model/canonical';
 import type { ImagePlan } from '../../model/plan';
 import { decision, type ComponentFacts, type Skill, type SkillContribution } from '../skill';
-import { appComponents, classifyEnv, commandArgv, containerPorts, dataComponents } from './common';
+import {
+  analyzedPort,
+  appComponents,
+  classifyEnv,
+  commandArgv,
+  containerPorts,
+  dataComponents,
+  portOverrideDecision,
+  primaryPort,
+} from './common';
 import { dataServiceImage, isPinned } from './data-catalog';
 import { generateDockerfile } from './dockerfiles';
 import { publishedChoice } from './published-image';
@@ -85,8 +94,10 @@ export const containerizeSkill: Skill = {
       const facts: Partial<ComponentFacts> = {
         command: ownCommand ? commandArgv(c.startCommand!) : [],
         args: [],
-        ports: containerPorts(c),
+        ports: containerPorts(c, env),
       };
+      const port = portOverrideDecision(ID, c, env);
+      if (port) out.decisions.push(port);
       if (ownCommand)
         out.decisions.push(
           decision(
@@ -164,6 +175,11 @@ export const containerizeSkill: Skill = {
           );
       } else {
         const generated = generateDockerfile(c, buildArgs);
+        const listens = primaryPort(c, env);
+        if (generated && listens !== analyzedPort(c))
+          out.warnings.push(
+            `${c.name}: stackpilot:components.${c.name}.port is ${listens}, but its generated Dockerfile is made for port ${analyzedPort(c)} (PORT, EXPOSE and the server's bind flag) and is not changed by the override; it holds only for a process that listens on ${listens} whatever it is told`,
+          );
         if (!generated)
           throw new Error(
             `cannot generate a Dockerfile for component ${c.name} (language ${c.language}); add a Dockerfile to ${c.path} or set stackpilot:components.${c.name}.image`,

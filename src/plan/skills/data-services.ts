@@ -8,11 +8,13 @@ import type { Tier } from '../../model/environment';
 import type { NodeOf } from '../../model/plan';
 import { decision, type Skill, type SkillContribution } from '../skill';
 import {
+  containerPorts,
   dataEngine,
   disabledReason,
   isDataComponent,
   isDisabled,
   isManaged,
+  portOverrideDecision,
   selectorLabels,
 } from './common';
 import { dataServiceImage, dataSpec, isPinned } from './data-catalog';
@@ -67,15 +69,13 @@ export const dataServicesSkill: Skill = {
           `data component ${d.name} has no pinned image stackpilot knows how to run; pin its image or set stackpilot:components.${d.name}.image`,
         );
       const spec = engine ? dataSpec(engine, d) : undefined;
-      const ports = spec
-        ? spec.ports.map((p) => ({ ...p }))
-        : d.port !== undefined
-          ? [{ name: 'tcp', containerPort: d.port }]
-          : [];
+      const ports = spec ? spec.ports.map((p) => ({ ...p })) : containerPorts(d, env);
       if (!ports.length)
         throw new Error(
           `data component ${d.name} listens on no known port; stackpilot cannot give it a Service`,
         );
+      const port = spec ? undefined : portOverrideDecision(ID, d, env);
+      if (port) out.decisions.push(port);
       const mountPath = spec?.dataMountPath ?? d.features.volumes?.[0]?.mountPath ?? '/data';
       const storage = spec ? spec.storage[tier] : GENERIC_STORAGE[tier];
       out.facts[d.name] = {
@@ -87,7 +87,14 @@ export const dataServicesSkill: Skill = {
         configEnv: Object.entries(spec?.configEnv ?? {})
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([name, value]) => ({ name, value })),
-        volumeClaims: [{ name: 'data', storage, mountPath }],
+        volumeClaims: [
+          {
+            name: 'data',
+            storage,
+            mountPath,
+            ...(env.storageClass !== undefined ? { storageClass: env.storageClass } : {}),
+          },
+        ],
       };
       out.nodes.push({
         id: `service/${d.name}`,
@@ -126,6 +133,21 @@ export const dataServicesSkill: Skill = {
           `${d.name}: a single-replica in-cluster ${engine} in ${env.name} is a single point of failure; consider stackpilot:managed.${engine}`,
         );
     }
+    const claimed = Object.entries(out.facts)
+      .filter(([, f]) => f.volumeClaims?.length)
+      .map(([name]) => name)
+      .sort();
+    if (env.storageClass !== undefined && claimed.length)
+      out.decisions.push(
+        decision(
+          ID,
+          'environment',
+          'storage class',
+          `StorageClass ${env.storageClass}`,
+          `stackpilot:storageClass is set in ${env.name}: every PersistentVolumeClaim of the plan (the data claims of ${claimed.join(', ')} and the backup volumes) names it instead of leaving the choice to the cluster's default class`,
+          ["the cluster's default StorageClass"],
+        ),
+      );
     for (const s of app.externalServices)
       out.decisions.push(
         decision(

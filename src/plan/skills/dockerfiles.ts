@@ -5,7 +5,7 @@
  * values such as `NEXT_PUBLIC_API_URL`).
  */
 import type { Component } from '../../model/app';
-import { commandArgv, frameworkOf, isNextJs, primaryPort, RUN_AS_ID } from './common';
+import { analyzedPort, commandArgv, frameworkOf, isNextJs, RUN_AS_ID } from './common';
 
 /** Pinned base images. Versioned tags so that rebuilds are reproducible and reviewable. */
 export const BASE_IMAGES = {
@@ -71,7 +71,7 @@ RUN corepack enable && \\
 `;
 
 function nextjs(c: Component, buildArgs: Record<string, string>): GeneratedDockerfile {
-  const port = primaryPort(c) ?? 3000;
+  const port = analyzedPort(c) ?? 3000;
   const node = BASE_IMAGES.node;
   const common = `FROM ${node} AS deps
 WORKDIR /app
@@ -132,7 +132,7 @@ CMD ${json(['node_modules/.bin/next', 'start', '-p', String(port)])}
 }
 
 function nodeApp(c: Component, buildArgs: Record<string, string>): GeneratedDockerfile {
-  const port = primaryPort(c);
+  const port = analyzedPort(c);
   const start = c.startCommand ? commandArgv(c.startCommand) : ['node', 'index.js'];
   const node = BASE_IMAGES.node;
   return {
@@ -162,7 +162,7 @@ export function asgiObject(c: Component): string | undefined {
 }
 
 function pythonCommand(c: Component): { argv: string[]; what: string } {
-  const port = primaryPort(c) ?? 8000;
+  const port = analyzedPort(c) ?? 8000;
   const fw = frameworkOf(c);
   const asgi = /fastapi|starlette|litestar/.test(fw) ? asgiObject(c) : undefined;
   if (asgi && c.kind !== 'worker') {
@@ -203,7 +203,7 @@ function pythonCommand(c: Component): { argv: string[]; what: string } {
 
 function pythonApp(c: Component): GeneratedDockerfile {
   const py = BASE_IMAGES.python;
-  const port = primaryPort(c);
+  const port = analyzedPort(c);
   const cmd = pythonCommand(c);
   const asgi = cmd.what.startsWith('gunicorn');
   const files = c.evidence.map((e) => e.file.split('/').pop());
@@ -233,7 +233,7 @@ ${port && c.kind !== 'worker' ? `EXPOSE ${port}\n` : ''}CMD ${json(cmd.argv)}
 }
 
 function goApp(c: Component): GeneratedDockerfile {
-  const port = primaryPort(c);
+  const port = analyzedPort(c);
   return {
     template: 'Go static binary on alpine',
     text:

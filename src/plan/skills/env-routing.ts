@@ -152,7 +152,7 @@ export function classifyEnv(app: AppModel, env: Environment, c: Component, v: En
       if (/_HOST(NAME)?$/.test(v.name))
         return { kind: 'discovery', value: serviceHost(env, target.name), target: target.name };
       if (/_PORT$/.test(v.name))
-        return { kind: 'discovery', value: String(primaryPort(target)), target: target.name };
+        return { kind: 'discovery', value: String(primaryPort(target, env)), target: target.name };
       if (/_PASS(WORD)?$/.test(v.name))
         return { kind: 'secret-generated', node: dataPasswordNode(target.name) };
       const user = dataSpec(engine, target).user;
@@ -166,7 +166,7 @@ export function classifyEnv(app: AppModel, env: Environment, c: Component, v: En
     }
     if (override !== undefined && v.classification === 'config')
       return { kind: 'config', value: override, source: 'override' };
-    const port = primaryPort(target);
+    const port = primaryPort(target, env);
     if (port === undefined) return { kind: 'skip', reason: `${target.name} listens on no port` };
     const inCluster = /_HOST(NAME)?$/.test(v.name)
       ? serviceHost(env, target.name)

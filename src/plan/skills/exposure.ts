@@ -33,7 +33,7 @@ export const exposureSkill: Skill = {
       nodes: Array<NodeOf<'service'> | NodeOf<'route'>>;
     } = { nodes: [], decisions: [], warnings: [] };
     for (const c of appComponents(app, env).filter(servesHttp)) {
-      const port = primaryPort(c)!;
+      const port = primaryPort(c, env)!;
       const bg = factsOf(input, c.name).blueGreen;
       out.nodes.push({
         id: `service/${c.name}`,

@@ -6,6 +6,7 @@
  * public components accept traffic from the ingress controller.
  */
 import type { Component } from '../../model/app';
+import type { Environment } from '../../model/environment';
 import type { NetworkRule, NodeOf } from '../../model/plan';
 import { decision, type Skill, type SkillContribution } from '../skill';
 import {
@@ -74,8 +75,8 @@ function policy(
 }
 
 /** The ports a caller uses on a component: its client port for data services, else all. */
-function clientPorts(c: Component): Array<{ port: number; protocol: 'TCP' }> {
-  const ports = containerPorts(c);
+function clientPorts(c: Component, env: Environment): Array<{ port: number; protocol: 'TCP' }> {
+  const ports = containerPorts(c, env);
   const used = isDataComponent(c) ? ports.slice(0, 1) : ports;
   return used.map((p) => ({ port: p.containerPort, protocol: 'TCP' as const }));
 }
@@ -191,7 +192,7 @@ export const networkingSkill: Skill = {
           ['allow from any namespace'],
         ),
       );
-    if (running.some((c) => metricsEndpoint(c)))
+    if (running.some((c) => metricsEndpoint(c, env)))
       out.decisions.push(
         decision(
           ID,
@@ -226,7 +227,7 @@ export const networkingSkill: Skill = {
           });
           continue;
         }
-        const ports = clientPorts(t);
+        const ports = clientPorts(t, env);
         if (!ports.length) {
           // A compose depends_on on a job or worker orders the start; nothing talks to it.
           if (e.via === 'env')
@@ -258,14 +259,14 @@ export const networkingSkill: Skill = {
     }
 
     for (const c of running) {
-      const port = primaryPort(c);
+      const port = primaryPort(c, env);
       if (routed.has(c.name) && port !== undefined)
         add(ingress, c.name, {
           peers: [{ namespaces: { [NS_LABEL]: controllerNs } }],
           ports: [{ port, protocol: 'TCP' }],
           reason: `public traffic from the ${env.ingressClass} ingress controller (namespace ${controllerNs})`,
         });
-      const metrics = metricsEndpoint(c);
+      const metrics = metricsEndpoint(c, env);
       if (metrics)
         add(ingress, c.name, {
           peers: [{ namespaces: { [NS_LABEL]: MONITORING_NAMESPACE } }],
@@ -303,7 +304,7 @@ export const networkingSkill: Skill = {
             reason: `${reason} (managed postgres)`,
           });
         } else if (runningNames.has(t.name)) {
-          const ports = clientPorts(t);
+          const ports = clientPorts(t, env);
           add(egress, migrate, { peers: [{ pods: sel(t.name) }], ports, reason });
           add(ingress, t.name, { peers: [{ pods: sel(migrate) }], ports, reason });
         }
@@ -322,7 +323,7 @@ export const networkingSkill: Skill = {
 
     const addresses: Record<string, string> = {};
     for (const c of running) {
-      const port = primaryPort(c);
+      const port = primaryPort(c, env);
       if (port === undefined || (!isDataComponent(c) && !servesHttp(c))) continue;
       const engine = dataEngine(c);
       const scheme = isDataComponent(c) ? (engine ? DATA_CATALOG[engine].scheme : 'tcp') : 'http';

@@ -6,6 +6,7 @@
  * ServiceMonitors; structured JSON logs.
  */
 import type { Component } from '../../model/app';
+import type { Environment } from '../../model/environment';
 import type { NodeOf, Probe } from '../../model/plan';
 import { decision, type ComponentFacts, type Skill, type SkillContribution } from '../skill';
 import {
@@ -18,6 +19,7 @@ import {
   launcherPrefix,
   metricsEndpoint,
   primaryPort,
+  probePaths,
   selectorLabels,
   servesHttp,
   sortEnv,
@@ -54,15 +56,17 @@ function probe(
  */
 function serverProbes(
   c: Component,
+  env: Environment,
   get: (path: string) => ProbeHandler,
   t: { timeout: number; slow: boolean },
 ): { probes: Probes; why: string } {
-  const port = primaryPort(c)!;
+  const port = primaryPort(c, env)!;
+  const { healthPath, readinessPath, override } = probePaths(c, env);
   const tcp: ProbeHandler = { tcp: { port } };
-  const own = c.readinessPath !== undefined && c.readinessPath !== c.healthPath;
-  const readyPath = c.readinessPath ?? c.healthPath ?? (c.kind === 'frontend' ? '/' : undefined);
+  const own = readinessPath !== undefined && readinessPath !== healthPath;
+  const readyPath = readinessPath ?? healthPath ?? (c.kind === 'frontend' ? '/' : undefined);
   const live: ProbeHandler | undefined =
-    own && c.healthPath ? get(c.healthPath) : readyPath ? tcp : undefined;
+    own && healthPath ? get(healthPath) : readyPath ? tcp : undefined;
   const ready: ProbeHandler = readyPath ? get(readyPath) : tcp;
   const timings = { timeoutSeconds: t.timeout };
   return {
@@ -82,18 +86,29 @@ function serverProbes(
     },
     why: !readyPath
       ? `no health path found: readiness and startup on TCP port ${port}, and no liveness probe, because a TCP liveness probe would repeat readiness and restart pods readiness already takes out of the Service`
-      : own && c.healthPath
-        ? `the app has its own liveness path ${c.healthPath} and readiness path ${c.readinessPath}: liveness and startup probe the first, readiness the second, with a shorter period and lower threshold`
-        : `readiness on ${readyPath}${c.healthPath ? ' (the health path from the analysis)' : ''}; liveness and startup only check that port ${port} accepts connections, so a pod that is busy or whose dependencies are down leaves the Service without being restarted`,
+      : own && healthPath
+        ? `the app has its own liveness path ${healthPath} and readiness path ${readinessPath}: liveness and startup probe the first, readiness the second, with a shorter period and lower threshold`
+        : `readiness on ${readyPath}${override !== undefined ? ` (the health path with the stack override stackpilot:components.${c.name}.healthPath${analyzedPaths(c)})` : healthPath ? ' (the health path from the analysis)' : ''}; liveness and startup only check that port ${port} accepts connections, so a pod that is busy or whose dependencies are down leaves the Service without being restarted`,
   };
+}
+
+/** What a stack `healthPath` replaces, for the decision: `, in place of the analyzed health path /health`. */
+function analyzedPaths(c: Component): string {
+  const paths = [
+    ...(c.healthPath !== undefined ? [`health path ${c.healthPath}`] : []),
+    ...(c.readinessPath !== undefined && c.readinessPath !== c.healthPath
+      ? [`readiness path ${c.readinessPath}`]
+      : []),
+  ];
+  return paths.length ? `, in place of the analyzed ${paths.join(' and ')}` : '';
 }
 
 /**
  * Django answers only the hosts in ALLOWED_HOSTS, and the kubelet's HTTP probes send the
  * pod IP as Host: paths are requested from inside the pod with Host: localhost.
  */
-function djangoProbes(c: Component): { probes: Probes; why: string } {
-  const port = primaryPort(c)!;
+function djangoProbes(c: Component, env: Environment): { probes: Probes; why: string } {
+  const port = primaryPort(c, env)!;
   const get = (path: string): ProbeHandler => ({
     exec: {
       command: [
@@ -103,22 +118,26 @@ function djangoProbes(c: Component): { probes: Probes; why: string } {
       ],
     },
   });
-  const { probes, why } = serverProbes(c, get, { timeout: 5, slow: false });
+  const { probes, why } = serverProbes(c, env, get, { timeout: 5, slow: false });
+  const paths = probePaths(c, env);
   return {
     probes,
     why:
-      c.healthPath || c.readinessPath
+      paths.healthPath || paths.readinessPath
         ? `${why}; Django rejects the pod IP the kubelet sends as Host, so paths are requested from inside the pod with Host: localhost`
         : why,
   };
 }
 
 /** Probes of an HTTP component and a sentence on why. */
-function httpProbes(c: Component): { probes: Probes; why: string } {
-  if (frameworkOf(c) === 'django') return djangoProbes(c);
+function httpProbes(c: Component, env: Environment): { probes: Probes; why: string } {
+  if (frameworkOf(c) === 'django') return djangoProbes(c, env);
   const slow = c.kind === 'chatbot' || c.features.streaming === true;
-  const port = primaryPort(c)!;
-  return serverProbes(c, (path) => ({ http: { path, port } }), { timeout: slow ? 5 : 2, slow });
+  const port = primaryPort(c, env)!;
+  return serverProbes(c, env, (path) => ({ http: { path, port } }), {
+    timeout: slow ? 5 : 2,
+    slow,
+  });
 }
 
 /**
@@ -164,10 +183,10 @@ function workerProbes(c: Component): { probes: Probes; why: string } {
   };
 }
 
-function dataProbes(c: Component): { probes: Probes; why: string } {
+function dataProbes(c: Component, env: Environment): { probes: Probes; why: string } {
   const engine = dataEngine(c);
   if (!engine) {
-    const tcp = { tcp: { port: primaryPort(c)! } };
+    const tcp = { tcp: { port: primaryPort(c, env)! } };
     return {
       probes: {
         liveness: probe(tcp, { periodSeconds: 10, failureThreshold: 3 }),
@@ -232,15 +251,15 @@ export const observabilitySkill: Skill = {
       const { probes, why } = isJob
         ? { probes: {}, why: 'a run-to-completion Job has no probes' }
         : isDataComponent(c)
-          ? dataProbes(c)
+          ? dataProbes(c, env)
           : servesHttp(c)
-            ? httpProbes(c)
+            ? httpProbes(c, env)
             : workerProbes(c);
       if (servesHttp(c) && !probes.liveness)
         out.warnings.push(
           `${c.name}: no health path found, so it is probed on TCP only and has no liveness probe; serve one (e.g. GET /healthz) for the planner to probe`,
         );
-      const metrics = metricsEndpoint(c);
+      const metrics = metricsEndpoint(c, env);
       const podAnnotations: Record<string, string> = metrics
         ? {
             'prometheus.io/path': metrics.path,

@@ -141,7 +141,7 @@ export const securitySkill: Skill = {
           ['run as the image user', 'writable root filesystem'],
         ),
       );
-      const port = primaryPort(c);
+      const port = primaryPort(c, env);
       if (!isDataComponent(c) && port !== undefined && port < 1024)
         out.warnings.push(
           `${c.name}: listens on port ${port}; a non-root process with all capabilities dropped cannot bind ports below 1024, so it must listen on 1024 or higher (e.g. 8080)`,

@@ -361,6 +361,7 @@ export const workloadsSkill: Skill = {
                   name: v.name,
                   storage: v.storage,
                   accessModes: ['ReadWriteOnce'],
+                  ...(v.storageClass !== undefined ? { storageClass: v.storageClass } : {}),
                 })),
               }
             : {}),

@@ -65,6 +65,7 @@ function statefulSet(node: NodeOf<'workload'>, ctx: MapContext): MappedResource 
                 metadata: { name: c.name, labels: sortedRecord(s.selector) },
                 spec: {
                   accessModes: [...c.accessModes],
+                  ...(c.storageClass ? { storageClassName: c.storageClass } : {}),
                   resources: { requests: { storage: c.storage } },
                 },
               })),
