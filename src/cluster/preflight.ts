@@ -44,7 +44,7 @@ export function preflight(
     });
   }
   const omit = crds(plan, env, facts, failures, warnings);
-  storage(plan, facts, failures);
+  storage(plan, env, facts, failures);
   ingress(plan, facts, failures);
   podSecurity(plan, facts, failures);
   capacity(plan, facts, failures);
@@ -93,26 +93,41 @@ function crds(
   };
 }
 
-function storage(plan: DeploymentPlan, facts: ClusterFacts, failures: PreflightFailure[]): void {
+/**
+ * Every claim of the plan must be provisionable: a class it names must exist (the plan names
+ * one when `stackpilot:storageClass` is set), and claims that name none need a default class.
+ */
+function storage(
+  plan: DeploymentPlan,
+  env: Environment,
+  facts: ClusterFacts,
+  failures: PreflightFailure[],
+): void {
   const claims: { owner: string; storageClass?: string }[] = [];
   for (const node of plan.nodes) {
     if (node.kind === 'volume')
       claims.push({ owner: node.id, storageClass: node.spec.storageClass });
     if (node.kind === 'workload')
       for (const c of node.spec.volumeClaims ?? [])
-        claims.push({ owner: `${node.id} (${c.name})` });
+        claims.push({ owner: `${node.id} (${c.name})`, storageClass: c.storageClass });
   }
   if (!claims.length) return;
   const names = new Set(facts.storageClasses.map((s) => s.name));
   const defaults = facts.storageClasses.filter((s) => s.isDefault);
   const known = facts.storageClasses.map((s) => s.name).join(', ') || 'none';
   for (const sc of new Set(claims.flatMap((c) => (c.storageClass ? [c.storageClass] : [])))) {
-    if (!names.has(sc))
-      failures.push({
-        check: 'storage',
-        message: `StorageClass ${sc} does not exist (the cluster has: ${known})`,
-        fix: `create it, or set the volume's class to one that exists`,
-      });
+    if (names.has(sc)) continue;
+    const users = claims.filter((c) => c.storageClass === sc).map((c) => c.owner);
+    const fromStack = env.storageClass === sc;
+    failures.push({
+      check: 'storage',
+      message: `StorageClass ${sc}${fromStack ? ' (stackpilot:storageClass)' : ''} does not exist (the cluster has: ${known}), so ${users.length} volume claim(s) (${users.join(', ')}) would stay Pending`,
+      fix: fromStack
+        ? facts.storageClasses.length
+          ? `set stackpilot:storageClass to one of: ${known}, or create StorageClass ${sc}, or remove stackpilot:storageClass to use the cluster's default class${defaults.length ? ` (${defaults.map((d) => d.name).join(', ')})` : ''}`
+          : `create StorageClass ${sc} (install a provisioner), or use managed data services (stackpilot:managed)`
+        : `create StorageClass ${sc}, or set the volume's class to one that exists`,
+    });
   }
   const unclassed = claims.filter((c) => !c.storageClass).map((c) => c.owner);
   if (unclassed.length && !defaults.length) {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { ClusterFacts } from '../../../src/cluster/facts';
 import { preflight } from '../../../src/cluster/preflight';
 import { resolveEnvironment } from '../../../src/plan/environment';
+import { planFor } from '../plan/support/plan';
 import { referencePlan } from '../program/support/reference-plan';
 
 /** A cluster that has everything the reference plans need. */
@@ -83,6 +84,66 @@ describe('cluster/preflight', () => {
       r.failures.map((f) => f.check),
       ['crds'],
     );
+  });
+
+  describe('with stackpilot:storageClass', () => {
+    const named = resolveEnvironment('prod', { storageClass: 'fast-ssd' });
+    const claims = [
+      'volume/rabbitmq-backup',
+      'volume/redis-backup',
+      'workload/rabbitmq (data)',
+      'workload/redis (data)',
+    ];
+
+    it('passes when the named class exists, even with no default class', async () => {
+      const plan = await planFor('prod', { storageClass: 'fast-ssd' });
+      const r = preflight(
+        plan,
+        named,
+        complete({
+          storageClasses: [
+            { name: 'fast-ssd', isDefault: false, bindingMode: 'WaitForFirstConsumer' },
+          ],
+        }),
+      );
+      assert.deepEqual(r.failures, []);
+    });
+
+    it('refuses a named class the cluster does not have, naming it, its claims and the classes that exist', async () => {
+      const plan = await planFor('prod', { storageClass: 'fast-ssd' });
+      const r = preflight(
+        plan,
+        named,
+        complete({
+          storageClasses: [
+            { name: 'local-path', isDefault: false, bindingMode: 'WaitForFirstConsumer' },
+            { name: 'standard', isDefault: true, bindingMode: 'Immediate' },
+          ],
+        }),
+      );
+      assert.deepEqual(r.failures, [
+        {
+          check: 'storage',
+          message: `StorageClass fast-ssd (stackpilot:storageClass) does not exist (the cluster has: local-path, standard), so 4 volume claim(s) (${claims.join(', ')}) would stay Pending`,
+          fix: "set stackpilot:storageClass to one of: local-path, standard, or create StorageClass fast-ssd, or remove stackpilot:storageClass to use the cluster's default class (standard)",
+        },
+      ]);
+    });
+
+    it('says to create it when the cluster has no StorageClass at all', async () => {
+      const plan = await planFor('prod', { storageClass: 'fast-ssd' });
+      const r = preflight(plan, named, complete({ storageClasses: [] }));
+      assert.deepEqual(
+        r.failures.map((f) => [f.check, f.message.split(', so')[0], f.fix]),
+        [
+          [
+            'storage',
+            'StorageClass fast-ssd (stackpilot:storageClass) does not exist (the cluster has: none)',
+            'create StorageClass fast-ssd (install a provisioner), or use managed data services (stackpilot:managed)',
+          ],
+        ],
+      );
+    });
   });
 
   it('refuses a namespace that enforces a stricter Pod Security level than planned', () => {
