@@ -16,6 +16,7 @@ const CALLERS: Caller[] = ['anonymous', ...LADDER];
 const ON_RENDER_STACK: Record<string, number> = {
   // A render target has no live cluster to compare with: a 400, after the role check.
   'get /v1/stacks/:env/drift': 400,
+  'get /v1/stacks/:env/diagnosis': 400,
 };
 
 function success(path: string, method: string): number {
@@ -85,6 +86,7 @@ describe('server auth matrix (real engine)', function () {
       '/v1/stacks/:env/history': '?project=fullstack',
       '/v1/stacks/:env/current': '?project=fullstack',
       '/v1/stacks/:env/drift': '?project=fullstack',
+      '/v1/stacks/:env/diagnosis': '?project=fullstack',
       '/v1/approvals': '?status=all',
     };
   });
