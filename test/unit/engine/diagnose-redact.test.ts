@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { redactDiagnosis } from '../../../src/engine/operations/diagnose';
 import type { Diagnosis } from '../../../src/model/diagnosis';
+import { container, deployment, deploymentPod, run, snapshot, spec } from '../diagnose/support';
 
 const SECRET = 'postgresql://app:s3cr3t-canary@ep-test.neon.tech/app';
 const TOKEN = 'sk-canary-0123456789';
@@ -63,5 +64,37 @@ describe('engine: redactDiagnosis', () => {
   it('leaves a diagnosis without secret values as it was', () => {
     assert.deepEqual(redactDiagnosis(leaky, []), leaky);
     assert.deepEqual(redactDiagnosis(leaky, ['not-in-it-anywhere']), leaky);
+  });
+
+  it("masks a secret in a crash-looping container's log as the real diagnosis quotes it", () => {
+    const snap = snapshot({
+      ...deployment('api'),
+      pods: [
+        deploymentPod('api', 'a1', {
+          containers: [
+            container('api', {
+              restartCount: 4,
+              waiting: { reason: 'CrashLoopBackOff' },
+              lastTerminated: { reason: 'Error', exitCode: 1 },
+            }),
+          ],
+          specs: [spec('api')],
+        }),
+      ],
+      logs: [
+        {
+          pod: 'api-rs1-a1',
+          container: 'api',
+          previous: true,
+          lines: [`FATAL could not connect to ${SECRET}`, `token=${b64(TOKEN)}`],
+        },
+      ],
+    });
+    const raw = run(snap);
+    // The detector quotes the log: without the engine's last step the secret would leave.
+    assert.ok(JSON.stringify(raw).includes(SECRET), 'the log line is evidence');
+    const out = JSON.stringify(redactDiagnosis(raw, [SECRET, TOKEN]));
+    for (const s of [SECRET, b64(TOKEN), TOKEN]) assert.ok(!out.includes(s), `${s} leaked: ${out}`);
+    assert.match(out, /could not connect to \[secret\]/);
   });
 });
