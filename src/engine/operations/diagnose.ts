@@ -47,7 +47,7 @@ export async function diagnose(
   const [snapshot, secrets] = await Promise.all([
     readDiagnosisSnapshot(client, plan.namespace, { logs: true }),
     openIfExists(core, project, env.name).then((stack) =>
-      stackSecrets(core, stack, plan, env.name, [], { config: true }),
+      stackSecrets(core, stack, plan, project, env.name, [], { config: true }),
     ),
   ]);
   throwIfAborted(options.signal);
@@ -86,7 +86,9 @@ export async function explainFailedUpdate(
     });
     const causes = causeLines(snapshot);
     try {
-      const secrets = await stackSecrets(core, stack, plan, env.name, known, { config: false });
+      const secrets = await stackSecrets(core, stack, plan, plan.app, env.name, known, {
+        config: false,
+      });
       const diagnosis = diagnoseSnapshot({
         plan,
         snapshot,
@@ -172,6 +174,7 @@ async function stackSecrets(
   core: EngineCore,
   stack: Stack | undefined,
   plan: DeploymentPlan,
+  project: string,
   environment: string,
   known: readonly string[],
   { config }: { config: boolean },
@@ -181,12 +184,12 @@ async function stackSecrets(
     if (k.startsWith(SECRET_ENV_PREFIX) && v) values.add(v);
   if (!stack) return [...values];
   if (config) {
-    const all = await core.call(plan.app, environment, [...values], () => stack.getAllConfig());
+    const all = await core.call(project, environment, [...values], () => stack.getAllConfig());
     const required = new Set(requiredSecretKeys(plan));
     for (const [key, c] of Object.entries(all))
       if (c.secret || required.has(key)) values.add(c.value);
   }
-  const state = await core.call(plan.app, environment, [...values], () => stack.exportStack());
+  const state = await core.call(project, environment, [...values], () => stack.exportStack());
   collectStateSecrets(state.deployment, values);
   return [...values];
 }
