@@ -185,7 +185,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       start(
         'kube-scheduler',
         bin('kube-scheduler'),
-        [...kube, ...authz, '--bind-address=127.0.0.1', '--secure-port=0'],
+        [
+          ...kube,
+          ...authz,
+          '--bind-address=127.0.0.1',
+          '--secure-port=0',
+          // A pod whose requeue event the scheduler missed (kubernetes/kubernetes#125762: tried
+          // before its claim was bound, then never woken when it was) waits here at most 15 s
+          // instead of the default 5 min, longer than any readiness bound of the suites.
+          '--pod-max-in-unschedulable-pods-duration=15s',
+        ],
         log('kube-scheduler'),
       ),
     );

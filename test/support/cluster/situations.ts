@@ -1,6 +1,6 @@
 /**
  * The situations real clusters are in, put on the test cluster on demand: a default
- * StorageClass with volumes that bind (or one that binds on first consumer, or none), the
+ * StorageClass with volumes that bind on first consumer (or immediately, or none), the
  * Prometheus-operator CRDs, an IngressClass and a stand-in ingress controller that sets each
  * Ingress's load-balancer status, and nodes that are full.
  */
@@ -8,8 +8,14 @@ import type { ClusterApi } from './api';
 
 /** What to put on the cluster; anything left out stays as it is. */
 export interface Situation {
-  /** `default`: a default StorageClass (binding Immediate) with pre-made volumes; `first-consumer`: the same, binding on first consumer. */
-  storage?: 'default' | 'first-consumer';
+  /**
+   * `default`: a default StorageClass with pre-made volumes that binds on first consumer, as the
+   * default classes of kind, GKE, EKS and AKS do; `immediate`: the same, binding Immediate.
+   * Immediate binding races the scheduler (kubernetes/kubernetes#125762): a StatefulSet pod
+   * tried before the PV controller bound its claim can wait in the unschedulable queue for
+   * minutes after the claim is Bound, which made the lifecycle suite fail now and then.
+   */
+  storage?: 'default' | 'immediate';
   /** `class`: an IngressClass only (nothing sets Ingress status); `controller`: also a stand-in controller. */
   ingress?: 'class' | 'controller';
   /** The Prometheus-operator CRDs (ServiceMonitor, PodMonitor, PrometheusRule). */
@@ -77,9 +83,7 @@ export class Situations {
   /** Puts the cluster in `s`. */
   async situation(s: Situation): Promise<void> {
     if (s.storage)
-      await this.defaultStorage(
-        s.storage === 'first-consumer' ? 'WaitForFirstConsumer' : 'Immediate',
-      );
+      await this.defaultStorage(s.storage === 'immediate' ? 'Immediate' : 'WaitForFirstConsumer');
     if (s.ingress) await this.ingressClass(s.ingress === 'controller');
     if (s.prometheusCrds) await this.prometheusCrds();
   }
