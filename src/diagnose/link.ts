@@ -54,17 +54,17 @@ export function componentOf(
 }
 
 /**
- * The decision a skill took on `topic` for `component` (or, without one or when the component
- * has none, for the environment). The first of several `[skill, topic]` candidates that exists.
+ * The decision a skill took on `topic` for `component` (or, when the component has none, for
+ * the environment): the first of several `[skill, topic]` candidates that exists.
  */
 export function decisionOf(
   plan: DeploymentPlan,
   component: string | undefined,
   ...candidates: [skill: string, topic: string][]
 ): FindingDecision | undefined {
-  for (const subject of [component, 'environment']) {
-    if (subject === undefined) continue;
-    for (const [skill, topic] of candidates) {
+  for (const [skill, topic] of candidates) {
+    for (const subject of [component, 'environment']) {
+      if (subject === undefined) continue;
       const d = plan.decisions.find(
         (x) => x.skill === skill && x.topic === topic && x.subject === subject,
       );

@@ -103,7 +103,7 @@ export function schedulingFailure(message: string): SchedulingFailure {
     new RegExp(`Insufficient ${r}\\b`, 'i').test(message),
   );
   const taints = [...message.matchAll(/untolerated taint(?:\(s\))?\s*\{([^}]*)\}/gi)]
-    .map((m) => (m[1] ?? '').trim())
+    .map((m) => (m[1] ?? '').trim().replace(/:\s*$/, '').replace(/: /, '='))
     .filter((t, i, all) => all.indexOf(t) === i)
     .sort();
   return {
@@ -155,4 +155,34 @@ export function noMetricsApi(message: string): boolean {
   return /metrics\.k8s\.io|resource metrics API|unable to get metrics|no metrics returned|did not receive metrics/i.test(
     message,
   );
+}
+
+/** The ReplicaSet a ProgressDeadlineExceeded message names (`ReplicaSet "api-7d9f" has timed out progressing.`). */
+export function timedOutReplicaSet(message: string): string | undefined {
+  return /ReplicaSet "([^"]+)" has timed out progressing/.exec(message)?.[1];
+}
+
+/** Whether log lines say the database could not be reached or refused the credentials. */
+export function databaseFailure(lines: string[]): boolean {
+  return lines.some((l) =>
+    /password authentication failed|could not translate host name|could not connect to server|connection to server at .* failed|OperationalError|ECONNREFUSED.*:5432|database .* does not exist|DATABASE_URL/i.test(
+      l,
+    ),
+  );
+}
+
+/** A health-like path the app's access log answered with 2xx (`"GET /healthz HTTP/1.1" 200`). */
+export function servedHealthPath(lines: string[]): string | undefined {
+  const re =
+    /"?GET (\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|ready|readyz|livez|live|ping|status|_health)\b[\w/-]*)(?:\?\S*)?(?: HTTP\/[\d.]+)?"?\s+(?:-\s+)?(2\d\d)\b/i;
+  for (const line of [...lines].reverse()) {
+    const m = re.exec(line);
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
+/** Whether a probe failure message is a timeout (`context deadline exceeded`, `Client.Timeout`). */
+export function probeTimedOut(message: string): boolean {
+  return /deadline exceeded|Client\.Timeout|timeout|i\/o timeout/i.test(message);
 }

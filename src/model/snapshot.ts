@@ -203,6 +203,12 @@ export interface StorageClassSnapshot {
   bindingMode: string;
 }
 
+/** An IngressClass, and whether it is the cluster's default (`ingressclass.kubernetes.io/is-default-class`). */
+export interface IngressClassSnapshot {
+  name: string;
+  isDefault: boolean;
+}
+
 /** A Secret or ConfigMap: its name and the names of its keys, never a value. */
 export interface KeysSnapshot {
   kind: 'Secret' | 'ConfigMap';
@@ -254,6 +260,8 @@ export interface DiagnosisSnapshot extends ClusterSnapshot {
   networkPolicies: NetworkPolicySnapshot[];
   nodes: NodeSnapshot[];
   storageClasses: StorageClassSnapshot[];
+  /** The cluster's IngressClasses; absent in snapshots recorded before it existed (the class checks are then skipped). */
+  ingressClasses?: IngressClassSnapshot[];
   /** Secrets and ConfigMaps of the namespace, key names only. */
   configs: KeysSnapshot[];
   logs: LogSnapshot[];

@@ -79,7 +79,10 @@ export function crashLoop(ctx: DiagnoseContext): Finding[] {
             decisionOf(plan, component, ['observability', 'probes']),
           );
         default:
-          return { ...base, cause: `${base.cause}; its log says why` };
+          return {
+            ...base,
+            cause: `${base.cause}; ${log ? 'its log says why' : `its log says why (kubectl logs ${pod.name} -c ${container.name} --previous)`}`,
+          };
       }
     });
 }

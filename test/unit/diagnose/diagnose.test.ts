@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { FIXTURES } from './fixtures';
+import { FIXTURE_PLANS, FIXTURES } from './fixtures';
+import { applied } from './applied';
 import { run, snapshot } from './support';
 import type { DiagnosisSnapshot } from '../../../src/model/snapshot';
 import { DiagnosisSchema } from '../../../src/model/diagnosis';
@@ -26,11 +27,21 @@ describe('diagnose', () => {
 
   for (const [name, build] of Object.entries(FIXTURES)) {
     it(`${name}: valid, deterministic, and independent of list order`, () => {
-      const a = run(build());
+      const plan = FIXTURE_PLANS[name]?.();
+      const a = run(build(), plan);
       assert.doesNotThrow(() => DiagnosisSchema.parse(a));
       assert.equal(a.healthy, false);
-      assert.deepEqual(run(build()), a);
-      assert.deepEqual(run(shuffled(build())), a);
+      assert.deepEqual(run(build(), plan), a);
+      assert.deepEqual(run(shuffled(build()), plan), a);
     });
   }
+});
+
+describe('diagnose: a healthy applied plan', () => {
+  it('gives no findings on the fullstack dev plan applied as planned', () => {
+    const d = run(applied());
+    assert.deepEqual(d.findings, []);
+    assert.equal(d.healthy, true);
+    assert.deepEqual(d.notes, []);
+  });
 });

@@ -2,7 +2,9 @@
  * One hand-written snapshot per situation each failure class explains, against the fullstack
  * dev plan. The class tests assert their findings; the security test walks every fix of all.
  */
+import type { DeploymentPlan } from '../../../src/model/plan';
 import type { DiagnosisSnapshot } from '../../../src/model/snapshot';
+import * as situations from './situations';
 import {
   container,
   deployment,
@@ -10,8 +12,8 @@ import {
   event,
   labelsOf,
   NOT_READY,
+  planSpec,
   snapshot,
-  spec,
 } from './support';
 
 const API_IMAGE = 'localhost:5000/fullstack-api:src-f7929237c5ca';
@@ -127,12 +129,7 @@ export function oomKilled(): DiagnosisSnapshot {
             lastTerminated: { reason: 'OOMKilled', exitCode: 137 },
           }),
         ],
-        specs: [
-          spec('worker', {
-            limits: { cpu: '500m', memory: '512Mi' },
-            requests: { cpu: '125m', memory: '256Mi' },
-          }),
-        ],
+        specs: [planSpec('workload/worker', 'worker')],
       }),
     ],
   });
@@ -153,7 +150,7 @@ export function imageNotPushed(): DiagnosisSnapshot {
             },
           }),
         ],
-        specs: [spec('api', { image: API_IMAGE })],
+        specs: [planSpec('workload/api', 'api')],
       }),
     ],
     events: [
@@ -201,7 +198,7 @@ export function prebuiltTagMissing(): DiagnosisSnapshot {
             },
           }),
         ],
-        specs: [spec('redis', { image: 'redis:7.4.1-alpine' })],
+        specs: [planSpec('workload/redis', 'redis')],
         deleting: false,
       },
     ],
@@ -222,7 +219,7 @@ export function imageUnauthorized(): DiagnosisSnapshot {
             },
           }),
         ],
-        specs: [spec('api', { image: API_IMAGE })],
+        specs: [planSpec('workload/api', 'api')],
       }),
     ],
   });
@@ -244,8 +241,7 @@ export function configMissing(): DiagnosisSnapshot {
           }),
         ],
         specs: [
-          spec('api', {
-            image: API_IMAGE,
+          planSpec('workload/api', 'api', {
             envSources: [
               {
                 kind: 'Secret',
@@ -293,4 +289,26 @@ export const FIXTURES: Record<string, () => DiagnosisSnapshot> = {
   prebuiltTagMissing,
   imageUnauthorized,
   configMissing,
+  unschedulableMemory: situations.unschedulableMemory,
+  unschedulableTaint: situations.unschedulableTaint,
+  unschedulableSpread: situations.unschedulableSpread,
+  claimClassMissing: situations.claimClassMissing,
+  readiness503: situations.readiness503,
+  probeWrongPort: situations.probeWrongPort,
+  probeDrift: situations.probeDrift,
+  probeWrongPath: situations.probeWrongPath,
+  serviceSelectorDrift: situations.serviceSelectorDrift,
+  migrationFailed: situations.migrationFailed,
+  rolloutStuck: situations.rolloutStuck,
+  autoscalerNoMetrics: situations.autoscalerNoMetrics,
+  ingressClassMissing: situations.ingressClassMissing,
+  ingressBackendDrift: situations.ingressBackendDrift,
+  policyMissing: situations.policyMissing,
+  foreignPolicy: situations.foreignPolicy,
+};
+
+/** The plan a fixture is read against, when it is not the fullstack dev plan. */
+export const FIXTURE_PLANS: Record<string, () => DeploymentPlan> = {
+  autoscalerNoMetrics: situations.prodPlan,
+  foreignPolicy: situations.ingressOnlyPlan,
 };

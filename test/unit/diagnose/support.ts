@@ -6,13 +6,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnose } from '../../../src/diagnose';
 import type { Diagnosis, FailureClass, Finding } from '../../../src/model/diagnosis';
-import { DeploymentPlanSchema, type DeploymentPlan } from '../../../src/model/plan';
+import { DeploymentPlanSchema, type DeploymentPlan, type Probe } from '../../../src/model/plan';
 import type {
   ContainerSnapshot,
   ContainerSpecSnapshot,
   DiagnosisSnapshot,
+  EnvSourceSnapshot,
   EventSnapshot,
+  KeysSnapshot,
   PodSnapshot,
+  ProbeSnapshot,
   WorkloadSnapshot,
 } from '../../../src/model/snapshot';
 
@@ -20,9 +23,17 @@ export const NS = 'stackpilot-dev';
 export const PROJECT = 'fullstack';
 export const ENV = 'dev';
 
-/** The golden fullstack dev plan, parsed. */
-export function fullstackPlan(): DeploymentPlan {
-  const file = join(__dirname, '../../golden/fullstack/dev.plan.json');
+const cached = new Map<string, DeploymentPlan>();
+
+/** A golden fullstack plan (default dev), parsed once: callers must not change it. */
+export function fullstackPlan(env = 'dev'): DeploymentPlan {
+  const plan = cached.get(env) ?? readPlan(env);
+  cached.set(env, plan);
+  return plan;
+}
+
+function readPlan(env: string): DeploymentPlan {
+  const file = join(__dirname, `../../golden/fullstack/${env}.plan.json`);
   return DeploymentPlanSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
@@ -36,6 +47,18 @@ export function labelsOf(name: string): Record<string, string> {
   };
 }
 
+/** The Secrets and ConfigMaps the plan creates, with their keys, as an applied plan leaves them. */
+export function planConfigs(plan: DeploymentPlan = fullstackPlan()): KeysSnapshot[] {
+  return plan.nodes.flatMap((n): KeysSnapshot[] =>
+    n.kind === 'secret'
+      ? [{ kind: 'Secret', name: n.name, keys: n.spec.entries.map((e) => e.key) }]
+      : n.kind === 'config'
+        ? [{ kind: 'ConfigMap', name: n.name, keys: Object.keys(n.spec.data) }]
+        : [],
+  );
+}
+
+/** A snapshot of the namespace with the plan's Secrets and ConfigMaps in it; `over` sets the rest. */
 export function snapshot(over: Partial<DiagnosisSnapshot> = {}): DiagnosisSnapshot {
   return {
     namespace: NS,
@@ -52,7 +75,7 @@ export function snapshot(over: Partial<DiagnosisSnapshot> = {}): DiagnosisSnapsh
     networkPolicies: [],
     nodes: [],
     storageClasses: [],
-    configs: [],
+    configs: planConfigs(),
     logs: [],
     unreadable: [],
     ...over,
@@ -84,6 +107,69 @@ export function spec(
     requests: {},
     limits: {},
     envSources: [],
+    ...over,
+  };
+}
+
+/** A live probe as the plan declares it. */
+function probeOf(p: Probe | undefined): ProbeSnapshot | undefined {
+  if (!p) return undefined;
+  const h = p.handler;
+  if ('http' in h) return { kind: 'http', port: h.http.port, path: h.http.path };
+  if ('tcp' in h) return { kind: 'tcp', port: h.tcp.port };
+  return { kind: 'exec' };
+}
+
+/**
+ * The live spec of a plan container, as a cluster that applied the plan reports it: image,
+ * ports, resources, probes and env references; `over` changes what a situation needs.
+ */
+export function planSpec(
+  nodeId: string,
+  containerName: string,
+  over: Partial<ContainerSpecSnapshot> = {},
+  plan: DeploymentPlan = fullstackPlan(),
+): ContainerSpecSnapshot {
+  const node = plan.nodes.find((n) => n.id === nodeId);
+  const t =
+    node?.kind === 'workload' || node?.kind === 'job'
+      ? node.spec.template
+      : node?.kind === 'cron-job'
+        ? node.spec.job.template
+        : undefined;
+  const c = [...(t?.containers ?? []), ...(t?.initContainers ?? [])].find(
+    (x) => x.name === containerName,
+  );
+  if (!c) throw new Error(`no container ${containerName} in ${nodeId}`);
+  const envSources: EnvSourceSnapshot[] = c.env.flatMap((e): EnvSourceSnapshot[] =>
+    'secret' in e
+      ? [{ kind: 'Secret', name: e.secret.name, key: e.secret.key, env: e.name, optional: false }]
+      : 'config' in e
+        ? [
+            {
+              kind: 'ConfigMap',
+              name: e.config.name,
+              key: e.config.key,
+              env: e.name,
+              optional: false,
+            },
+          ]
+        : [],
+  );
+  const readiness = probeOf(c.probes.readiness);
+  const liveness = probeOf(c.probes.liveness);
+  const startup = probeOf(c.probes.startup);
+  return {
+    name: c.name,
+    image: c.image,
+    init: (t?.initContainers ?? []).includes(c),
+    ports: c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort })),
+    requests: { ...c.resources.requests },
+    limits: { ...c.resources.limits },
+    ...(readiness ? { readiness } : {}),
+    ...(liveness ? { liveness } : {}),
+    ...(startup ? { startup } : {}),
+    envSources,
     ...over,
   };
 }

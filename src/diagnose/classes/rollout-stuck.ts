@@ -1,0 +1,66 @@
+/**
+ * rollout-stuck: a Deployment whose rollout passed its progress deadline. The new ReplicaSet's
+ * pods say why (their own finding carries their fix); rolling back restores the last good plan
+ * meanwhile.
+ */
+import type { Finding } from '../../model/diagnosis';
+import type { PodSnapshot, WorkloadSnapshot } from '../../model/snapshot';
+import { ref, type DiagnoseContext } from '../context';
+import { commandFix, rollbackCommand } from '../fixes';
+import { componentOf, decisionOf, workloadNode } from '../link';
+import { timedOutReplicaSet } from '../messages';
+import { isReady } from '../pods';
+
+/** One finding per Deployment with Progressing=False (ProgressDeadlineExceeded). */
+export function rolloutStuck(ctx: DiagnoseContext): Finding[] {
+  return ctx.snap.workloads
+    .filter((w) => w.kind === 'Deployment')
+    .map((w) => finding(ctx, w))
+    .filter((f): f is Finding => f !== undefined);
+}
+
+function finding(ctx: DiagnoseContext, w: WorkloadSnapshot): Finding | undefined {
+  const progressing = w.conditions.find(
+    (c) =>
+      c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded',
+  );
+  if (!progressing) return undefined;
+  const rs = timedOutReplicaSet(progressing.message ?? '');
+  const pods = ctx.snap.pods.filter(
+    (p) => !p.deleting && p.owner?.kind === 'ReplicaSet' && p.owner.name === rs,
+  );
+  const component = componentOf(ctx.plan, 'Deployment', w.name, pods[0]?.labels);
+  const deadline = workloadNode(ctx.plan, w.name)?.spec.progressDeadlineSeconds;
+  const decision = decisionOf(
+    ctx.plan,
+    component,
+    ['rollout', 'update strategy'],
+    ['rollout', 'rollout strategy'],
+  );
+  return {
+    class: 'rollout-stuck',
+    ...(component ? { component } : {}),
+    object: ref(ctx, 'Deployment', w.name),
+    evidence: [
+      `status.conditions[Progressing]: False (ProgressDeadlineExceeded)${progressing.message ? `: ${progressing.message}` : ''}`,
+      `status: ${w.updated} updated, ${w.ready} ready, ${w.available} available of ${w.desired} desired`,
+      ...(rs ? [`new ReplicaSet ${rs} pods: ${pods.map(describe).join(', ') || '(none)'}`] : []),
+    ],
+    cause: `the rollout passed its progress deadline${deadline ? ` of ${deadline}s` : ''}: ${
+      rs
+        ? `the pods of the new ReplicaSet ${rs} ${pods.length ? 'do not become ready' : 'were never created'}`
+        : 'the new pods do not become ready'
+    }; the finding about their pods on this Deployment says why and how to fix it`,
+    ...(decision ? { decision } : {}),
+    fix: commandFix(
+      rollbackCommand(ctx.project, ctx.environment),
+      `${w.ready} of ${w.desired} replicas ready after the deadline${deadline ? ` (${deadline}s)` : ''}: rolling back restores the last plan that ran, while the pods' own fix is made`,
+    ),
+  };
+}
+
+function describe(p: PodSnapshot): string {
+  if (isReady(p)) return `${p.name} ready`;
+  const waiting = p.containers.find((c) => c.waiting)?.waiting?.reason;
+  return `${p.name} ${waiting ?? p.phase}`;
+}
