@@ -89,7 +89,13 @@ export function ref(ctx: DiagnoseContext, kind: string, name: string): string {
 
 /** Whether the snapshot says a kind could not be read (`Secrets: forbidden (RBAC)`). */
 export function unreadable(ctx: DiagnoseContext, kind: string): boolean {
-  const plural = kind.endsWith('s') ? kind : `${kind}s`;
+  const plural = kind.endsWith('ss')
+    ? `${kind}es`
+    : kind.endsWith('y')
+      ? `${kind.slice(0, -1)}ies`
+      : kind.endsWith('s')
+        ? kind
+        : `${kind}s`;
   return ctx.snap.unreadable.some((line) =>
     new RegExp(`^(${kind}|${plural})\\b`, 'i').test(line.trim()),
   );

@@ -167,3 +167,36 @@ describe('diagnose: config-missing', () => {
     assert.deepEqual(d.notes, ['ConfigMaps: forbidden (RBAC)']);
   });
 });
+
+describe('diagnose: crash-loop, killed from outside', () => {
+  it('says a SIGKILL that is not OOM is a liveness kill or a slow shutdown, with the probe decision', () => {
+    const snap = fx.crashLoopCommandNotFound();
+    snap.pods = snap.pods.slice(0, 1).map((p) => ({
+      ...p,
+      containers: [
+        {
+          ...p.containers[0]!,
+          lastTerminated: { reason: 'Error', exitCode: 137 },
+        },
+      ],
+    }));
+    snap.events = [
+      {
+        kind: 'Pod',
+        name: 'worker-rs1-a',
+        type: 'Warning',
+        reason: 'Unhealthy',
+        message: 'Liveness probe failed: command timed out',
+        count: 3,
+        last: '2025-01-01T00:00:00Z',
+      },
+    ];
+    const f = only(run(snap), 'crash-loop');
+    assert.match(f.cause, /exit code 137: killed by SIGKILL, not by the memory limit/);
+    assert.ok(
+      f.evidence.includes('event Unhealthy (x3): Liveness probe failed: command timed out'),
+    );
+    assert.deepEqual([f.decision?.skill, f.decision?.topic], ['observability', 'probes']);
+    assert.equal(f.fix, undefined);
+  });
+});
