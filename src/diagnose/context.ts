@@ -87,7 +87,10 @@ export function ref(ctx: DiagnoseContext, kind: string, name: string): string {
   return `${kind} ${ctx.namespace}/${name}`;
 }
 
-/** Whether the snapshot says a kind could not be read (`Secrets: forbidden (RBAC)`). */
+/**
+ * Whether the snapshot says a whole kind could not be read (`Secrets: forbidden (RBAC)`); a
+ * line about one object (`NetworkPolicy x: …`) does not count.
+ */
 export function unreadable(ctx: DiagnoseContext, kind: string): boolean {
   const plural = kind.endsWith('ss')
     ? `${kind}es`
@@ -97,6 +100,6 @@ export function unreadable(ctx: DiagnoseContext, kind: string): boolean {
         ? kind
         : `${kind}s`;
   return ctx.snap.unreadable.some((line) =>
-    new RegExp(`^(${kind}|${plural})\\b`, 'i').test(line.trim()),
+    new RegExp(`^(${kind}|${plural}):`, 'i').test(line.trim()),
   );
 }

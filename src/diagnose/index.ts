@@ -6,7 +6,7 @@
  */
 import type { Diagnosis, Finding } from '../model/diagnosis';
 import { DETECTORS } from './classes';
-import { contextOf, type DiagnoseInput } from './context';
+import { contextOf, type DiagnoseContext, type DiagnoseInput } from './context';
 
 export type { DiagnoseInput } from './context';
 export { explainUnready, type UnreadyFinding } from './unready';
@@ -22,15 +22,26 @@ function order(a: Finding, b: Finding): number {
   );
 }
 
+/** What the detectors could not check because the snapshot lacks it (one recorded before it existed). */
+function ownNotes(ctx: DiagnoseContext): string[] {
+  const notes: string[] = [];
+  if (ctx.snap.ingresses.length && !ctx.snap.ingressClasses)
+    notes.push("IngressClasses: not in the snapshot, so the Ingresses' classes were not checked");
+  const live = ctx.snap.pods.filter((p) => !p.deleting);
+  if (live.length && !live.some((p) => p.specs))
+    notes.push('pod specs: not in the snapshot, so probes and env references were not checked');
+  return notes;
+}
+
 /**
  * Diagnoses one stack: every finding of every failure class, sorted by object then class;
- * `notes` are the snapshot's unreadable kinds (and what a detector could not check), sorted.
+ * `notes` are the snapshot's unreadable lines and what could not be checked without them, sorted.
  * Deterministic: the same plan and snapshot, in any list order, give a deep-equal diagnosis.
  */
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const ctx = contextOf(input);
   const findings = DETECTORS.flatMap((d) => d.detect(ctx)).sort(order);
-  const notes = [...new Set(ctx.snap.unreadable)].sort();
+  const notes = [...new Set([...ctx.snap.unreadable, ...ownNotes(ctx)])].sort();
   return {
     project: input.project,
     environment: input.environment,

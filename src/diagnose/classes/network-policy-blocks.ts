@@ -159,6 +159,9 @@ function finding(
     ? ctx.snap.networkPolicies.find((p) => p.name === planAllow)
     : undefined;
   const foreign = isolatedBy.filter((p) => !p.managed);
+  const partial = isolatedBy.filter((p) =>
+    ctx.snap.unreadable.some((l) => l.startsWith(`NetworkPolicy ${p.name}: `)),
+  );
   const evidence = [
     `edge ${conn} (${edge.reason})`,
     `${d} of ${end} isolated by: ${isolatedBy.map((p) => `${p.name}${p.managed ? '' : ' (unmanaged)'}`).join(', ')}`,
@@ -169,6 +172,9 @@ function finding(
             : `NetworkPolicy ${ctx.namespace}/${planAllow} (the plan's allow): not in the cluster`,
         ]
       : []),
+    ...partial.map(
+      (p) => `NetworkPolicy ${ctx.namespace}/${p.name}: its matchExpressions were not evaluated`,
+    ),
   ];
   const decision = decisionOf(ctx.plan, undefined, ['networking', 'network policy']);
   let head: string;

@@ -45,3 +45,17 @@ describe('diagnose: a healthy applied plan', () => {
     assert.deepEqual(d.notes, []);
   });
 });
+
+describe('diagnose: notes', () => {
+  it('says what it could not check in a snapshot recorded without IngressClasses or pod specs', () => {
+    const s = applied();
+    delete s.ingressClasses;
+    s.pods = s.pods.map(({ specs: _specs, ...p }) => p);
+    s.unreadable = ['Secrets: forbidden by RBAC'];
+    assert.deepEqual(run(s).notes, [
+      "IngressClasses: not in the snapshot, so the Ingresses' classes were not checked",
+      'Secrets: forbidden by RBAC',
+      'pod specs: not in the snapshot, so probes and env references were not checked',
+    ]);
+  });
+});
