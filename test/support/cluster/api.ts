@@ -87,6 +87,13 @@ export class ClusterApi {
       throw new Error(`PATCH ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
+  /** Deletes an object; a 404 (already gone) is fine. */
+  async delete(path: string): Promise<void> {
+    const res = await this.call('DELETE', path);
+    if (res.status >= 300 && res.status !== 404)
+      throw new Error(`DELETE ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+
   /** Items of a list. */
   async list<T = Record<string, unknown>>(path: string): Promise<T[]> {
     return (await this.get<{ items: T[] }>(path)).items;

@@ -20,9 +20,11 @@ import { ClusterApi } from './api';
 import { freePort, start, stop, tail, waitFor, type Proc } from './processes';
 import { stageConfig } from './stages';
 import { Situations } from './situations';
+import { grant, LIMITED_USER, writeKubeconfig, type RbacRule, type TestUser } from './users';
 
-export { FAIL_LABEL, failingImage, type FailureMode } from './stages';
+export { FAIL_LABEL, failingImage, memoryHungryImage, type FailureMode } from './stages';
 export type { ClusterApi } from './api';
+export { LIMITED_USER, type RbacRule, type TestUser } from './users';
 
 /** The cache that `scripts/setup-cluster.sh` fills. */
 export function clusterCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,6 +47,8 @@ export class TestCluster extends Situations {
     readonly kubeconfig: string,
     /** Its one context. */
     readonly context: string,
+    /** A second user, with no permission until a test grants it some ({@link TestCluster.grant}). */
+    readonly limited: TestUser,
     /** The scratch directory (data, keys, logs). */
     readonly dir: string,
     private readonly procs: Proc[],
@@ -57,6 +61,11 @@ export class TestCluster extends Situations {
     await this.stopSituations();
     for (const p of [...this.procs].reverse()) await stop(p);
     if (!process.env.STACKPILOT_KEEP_CLUSTER) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Grants `user` (by default {@link TestCluster.limited}) the `rules`, cluster-wide, as ClusterRole `role`. */
+  grant(rules: RbacRule[], role: string, user = this.limited.name): Promise<void> {
+    return grant(this.api, user, role, rules);
   }
 
   /** The PIDs of the cluster's processes (for tests that check what is left running). */
@@ -104,8 +113,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     writeFileSync(saKey, privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
     writeFileSync(saPub, publicKey.export({ type: 'spki', format: 'pem' }));
     const token = randomBytes(24).toString('hex');
+    const limitedToken = randomBytes(24).toString('hex');
     const tokens = join(dir, 'tokens.csv');
-    writeFileSync(tokens, `${token},admin,admin,system:masters\n`, { mode: 0o600 });
+    writeFileSync(
+      tokens,
+      `${token},admin,admin,system:masters\n${limitedToken},${LIMITED_USER},${LIMITED_USER}\n`,
+      { mode: 0o600 },
+    );
     mkdirSync(join(dir, 'certs'));
 
     const apiserver = start(
@@ -138,30 +152,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
 
     const context = 'stackpilot-test';
     const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `current-context: ${context}`,
-        'clusters:',
-        `- name: ${context}`,
-        '  cluster:',
-        `    server: ${server}`,
-        '    insecure-skip-tls-verify: true',
-        'users:',
-        '- name: admin',
-        '  user:',
-        `    token: ${token}`,
-        'contexts:',
-        `- name: ${context}`,
-        '  context:',
-        `    cluster: ${context}`,
-        '    user: admin',
-        '',
-      ].join('\n'),
-      { mode: 0o600 },
-    );
+    writeKubeconfig(kubeconfig, server, context, 'admin', token);
+    const limited: TestUser = { name: LIMITED_USER, kubeconfig: join(dir, 'kubeconfig-limited') };
+    writeKubeconfig(limited.kubeconfig, server, context, LIMITED_USER, limitedToken);
     const kube = ['--kubeconfig', kubeconfig, '--authentication-kubeconfig', kubeconfig];
     const authz = ['--authorization-kubeconfig', kubeconfig, '--leader-elect=false'];
     procs.push(
@@ -215,7 +208,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     );
     procs.push(kwok);
 
-    const cluster = new TestCluster(api, kubeconfig, context, dir, procs);
+    const cluster = new TestCluster(api, kubeconfig, context, limited, dir, procs);
     await cluster.addNodes(options.nodes ?? 3, options.allocatable);
     await waitFor(
       'nodes Ready and the default ServiceAccount',

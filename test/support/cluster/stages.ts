@@ -9,8 +9,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 
-/** How a chosen pod fails. */
-export type FailureMode = 'exit' | 'image-pull' | 'oom' | 'never-ready';
+/**
+ * How a chosen pod fails: `exit` exits 1, `exit-137` and `exit-143` are killed by SIGKILL and
+ * SIGTERM (reason Error, as for a failed liveness probe or a kill from outside), `oom` is
+ * OOMKilled (137); each of these crash-loops, or, with `restartPolicy: Never` (a Job's pod),
+ * ends Failed with that exit code. `image-pull` waits in ImagePullBackOff, `never-ready` runs
+ * and never passes its readiness probe.
+ */
+export type FailureMode = 'exit' | 'exit-137' | 'exit-143' | 'image-pull' | 'oom' | 'never-ready';
 
 /** The label that chooses a pod's failure mode. */
 export const FAIL_LABEL = 'stackpilot.test/fail';
@@ -20,7 +26,20 @@ export function failingImage(mode: FailureMode): string {
   return `registry.stackpilot.test/broken:fail-${mode}`;
 }
 
-const CHOSEN = `(.metadata.labels["${FAIL_LABEL}"] // ([.spec.containers[].image | capture(":fail-(?<m>[a-z-]+)$") | .m] | first) // "")`;
+/**
+ * An image whose containers need `mebibytes` of memory at their peak: its pods are OOMKilled
+ * (mode `oom`) while the container's memory limit is below that, and run like any other once
+ * the limit is raised to it, as a real app's would.
+ */
+export function memoryHungryImage(mebibytes: number): string {
+  return `registry.stackpilot.test/hungry:needs-${mebibytes}Mi`;
+}
+
+/** A memory limit in MiB (no limit reads as unbounded). */
+const LIMIT_MIB = `((.resources.limits.memory // "1Ei") | tostring | capture("^(?<n>[0-9.]+)(?<u>[A-Za-z]*)$") | (.n | tonumber) * ({"": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "Ki": 1024, "Mi": 1048576, "Gi": 1073741824, "Ti": 1099511627776, "Ei": 1.152921504606847e18}[.u] // 1) / 1048576)`;
+/** `oom` for a pod with a memory-hungry container whose limit is below its need, else null. */
+const HUNGRY = `([.spec.containers[] | select(.image | test(":needs-[0-9]+Mi$")) | select((.image | capture(":needs-(?<n>[0-9]+)Mi$") | .n | tonumber) > ${LIMIT_MIB})] | if length > 0 then "oom" else null end)`;
+const CHOSEN = `(.metadata.labels["${FAIL_LABEL}"] // ([.spec.containers[].image | capture(":fail-(?<m>[a-z0-9-]+)$") | .m] | first) // ${HUNGRY} // "")`;
 
 type Doc = Record<string, unknown> & {
   metadata: { name: string };
@@ -64,9 +83,28 @@ function conditions(ready: boolean): string {
   type: ContainersReady`;
 }
 
-/** A container that keeps crashing: CrashLoopBackOff after a run that ended with `exitCode`. */
+/**
+ * A container that keeps crashing: CrashLoopBackOff after a run that ended with `exitCode`; a
+ * pod that is not restarted (`restartPolicy: Never`, as Jobs' pods are) fails instead, which is
+ * what the Job controller counts against its backoff limit.
+ */
 function crashLoop(exitCode: number, reason: string): string {
-  return `${conditions(false)}
+  return `{{ if eq .spec.restartPolicy "Never" }}
+${conditions(false)}
+${containers(
+  `    terminated:
+      exitCode: ${exitCode}
+      reason: ${reason}
+      startedAt: {{ Now | Quote }}
+      finishedAt: {{ Now | Quote }}`,
+  false,
+  0,
+)}
+${POD_IPS}
+phase: Failed
+startTime: {{ Now | Quote }}
+{{ else }}
+${conditions(false)}
 ${containers(
   `    waiting:
       reason: CrashLoopBackOff
@@ -82,11 +120,14 @@ ${containers(
 )}
 ${POD_IPS}
 phase: Running
-startTime: {{ Now | Quote }}`;
+startTime: {{ Now | Quote }}
+{{ end }}`;
 }
 
 const TEMPLATES: Record<FailureMode, string> = {
   exit: crashLoop(1, 'Error'),
+  'exit-137': crashLoop(137, 'Error'),
+  'exit-143': crashLoop(143, 'Error'),
   oom: crashLoop(137, 'OOMKilled'),
   'image-pull': `${conditions(false)}
 ${containers(
