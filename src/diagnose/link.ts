@@ -136,3 +136,42 @@ export function secretConfigKey(
   const part = entry?.parts.find((p): p is { config: string } => 'config' in p);
   return part?.config.replace(/^secrets:/, '');
 }
+
+/**
+ * Where the plan takes env var `name` of `component` from when it is a secret: the `secrets:`
+ * config key behind it (`config`), or `generated` when the plan makes the value itself (a
+ * generated password, a URL it composes); undefined when the plan holds no such secret. The
+ * env of `node` (the pod's own workload or job) is read first: a component's Job may take the
+ * same variable from another Secret.
+ */
+export function secretSource(
+  plan: DeploymentPlan,
+  node: PlanNode | undefined,
+  component: string | undefined,
+  name: string,
+): { config: string } | 'generated' | undefined {
+  if (!isPlanSecret(plan, component, name)) return undefined;
+  const mine = (n: PlanNode) => component === undefined || n.component === component;
+  const refs = [...(node ? [node] : []), ...plan.nodes.filter((n) => n !== node && mine(n))]
+    .flatMap((n) => [
+      ...(templateOf(n)?.containers ?? []),
+      ...(templateOf(n)?.initContainers ?? []),
+    ])
+    .flatMap((c) => c.env)
+    .flatMap((e) => (e.name === name && 'secret' in e ? [e.secret] : []));
+  const entries = refs.length ? refs : [{ name: '', key: name }];
+  for (const ref of entries) {
+    const nodes = plan.nodes.filter(
+      (n): n is NodeOf<'secret'> =>
+        n.kind === 'secret' &&
+        (ref.name ? n.name === ref.name : component === undefined || n.component === component),
+    );
+    for (const n of nodes) {
+      const entry = n.spec.entries.find((e) => e.key === ref.key);
+      if (!entry) continue;
+      const config = entry.parts.find((p): p is { config: string } => 'config' in p);
+      return config ? { config: config.config.replace(/^secrets:/, '') } : 'generated';
+    }
+  }
+  return { config: name };
+}

@@ -7,10 +7,18 @@ import type { Finding, FindingDecision, Fix } from '../../model/diagnosis';
 import { ref, type DiagnoseContext } from '../context';
 import { containerEvidence, eventEvidence, logEvidence, logOf, otherPods } from '../evidence';
 import { explainExit } from '../exit-codes';
-import { componentOverride, configFix, commandFix, placeholder, secretsSetCommand } from '../fixes';
-import { componentOf, decisionOf, isPlanSecret, nodeOf, planContainer } from '../link';
+import {
+  commandFix,
+  componentOverride,
+  configFix,
+  placeholder,
+  secretsSetCommand,
+  upCommand,
+} from '../fixes';
+import { componentOf, decisionOf, nodeOf, planContainer, secretSource } from '../link';
 import { missingEnvVar } from '../messages';
 import { containerProblems } from '../pods';
+import type { PlanNode } from '../../model/plan';
 import type { ContainerSnapshot } from '../../model/snapshot';
 
 function crashing(c: ContainerSnapshot): boolean {
@@ -48,7 +56,7 @@ export function crashLoop(ctx: DiagnoseContext): Finding[] {
         cause: `container ${container.name} keeps exiting: ${meaning?.text ?? 'no exit code recorded yet'}`,
       };
       const missing = log ? missingEnvVar(log.lines) : undefined;
-      if (missing) return withMissingEnv(ctx, base, component, missing);
+      if (missing) return withMissingEnv(ctx, base, node, component, missing);
       switch (meaning?.kind) {
         case 'command-not-found':
         case 'not-executable':
@@ -94,16 +102,23 @@ function withDecision(f: Finding, decision: FindingDecision | undefined): Findin
 function withMissingEnv(
   ctx: DiagnoseContext,
   base: Finding,
+  node: PlanNode | undefined,
   component: string | undefined,
   name: string,
 ): Finding {
-  const secret = isPlanSecret(ctx.plan, component, name);
+  const source = secretSource(ctx.plan, node, component, name);
+  const secret = source !== undefined;
   const cause = `${base.cause}; the application says env var ${name} is missing`;
   let fix: Fix | undefined;
-  if (secret)
+  if (source === 'generated')
     fix = commandFix(
-      secretsSetCommand(ctx.project, name, ctx.environment),
-      `its log names ${name}, a secret of the plan: set its value (on stdin), then \`stackpilot up\``,
+      upCommand(ctx.environment),
+      `its log names ${name}, a secret the plan generates: re-applying the plan recreates it`,
+    );
+  else if (source)
+    fix = commandFix(
+      secretsSetCommand(ctx.project, source.config, ctx.environment),
+      `its log names ${name}, a secret of the plan${source.config === name ? '' : ` filled from secrets:${source.config}`}: set its value (on stdin), then \`stackpilot up\``,
     );
   else if (component)
     fix = configFix(

@@ -122,14 +122,22 @@ function servedElsewhere(s: Subject): Finding | undefined {
     if (typeof port !== 'number' || port === listens) continue;
     const refused = probeEvents(s, kind).find((e) => refusedPort(e.message) === port);
     if (!refused) continue;
+    const evidence = [
+      `${at(s)}: ${kind} probe: ${describeProbe(probe)}`,
+      ...eventEvidence(s.ctx, 'Pod', s.pod.name, (e) => e === refused),
+      ...logEvidence(log).filter((l) => listeningPort([l]) === listens),
+    ];
+    // A port below 1024 needs NET_BIND_SERVICE, which the plan drops: the app should move, not the plan.
+    if (listens < 1024)
+      return base(
+        s,
+        evidence,
+        `the ${kind} probe is refused on port ${port}, and the app's log says it listens on ${listens}, a privileged port: configure the app to listen on ${port} (or another port from 1024), rather than granting it NET_BIND_SERVICE`,
+      );
     return {
       ...base(
         s,
-        [
-          `${at(s)}: ${kind} probe: ${describeProbe(probe)}`,
-          ...eventEvidence(s.ctx, 'Pod', s.pod.name, (e) => e === refused),
-          ...logEvidence(log).filter((l) => listeningPort([l]) === listens),
-        ],
+        evidence,
         `the ${kind} probe is refused on port ${port}, and the app's log says it listens on ${listens}: the plan has the wrong port for ${s.component}`,
       ),
       fix: configFix(

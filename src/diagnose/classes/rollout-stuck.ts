@@ -10,21 +10,50 @@ import { commandFix, rollbackCommand } from '../fixes';
 import { componentOf, decisionOf, workloadNode } from '../link';
 import { timedOutReplicaSet } from '../messages';
 import { isReady } from '../pods';
+import { configMissing } from './config-missing';
+import { crashLoop } from './crash-loop';
+import { imagePull } from './image-pull';
+import { oomKilled } from './oom-killed';
+import { probeMismatch } from './probe-mismatch';
+import { readiness } from './readiness';
+import { unschedulable } from './unschedulable';
+
+/** The detectors of what keeps a Deployment's pods from becoming ready. */
+const POD_DETECTORS = [
+  oomKilled,
+  crashLoop,
+  imagePull,
+  configMissing,
+  unschedulable,
+  probeMismatch,
+  readiness,
+];
 
 /** One finding per Deployment with Progressing=False (ProgressDeadlineExceeded). */
 export function rolloutStuck(ctx: DiagnoseContext): Finding[] {
-  return ctx.snap.workloads
-    .filter((w) => w.kind === 'Deployment')
-    .map((w) => finding(ctx, w))
-    .filter((f): f is Finding => f !== undefined);
+  const stuck = ctx.snap.workloads.filter((w) => w.kind === 'Deployment' && deadlineExceeded(w));
+  if (!stuck.length) return [];
+  const pods = POD_DETECTORS.flatMap((d) => d(ctx));
+  return stuck.map((w) => finding(ctx, w, pods)).filter((f): f is Finding => f !== undefined);
 }
 
-function finding(ctx: DiagnoseContext, w: WorkloadSnapshot): Finding | undefined {
-  const progressing = w.conditions.find(
+function deadlineExceeded(w: WorkloadSnapshot) {
+  return w.conditions.find(
     (c) =>
       c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded',
   );
+}
+
+function finding(
+  ctx: DiagnoseContext,
+  w: WorkloadSnapshot,
+  podFindings: Finding[],
+): Finding | undefined {
+  const progressing = deadlineExceeded(w);
   if (!progressing) return undefined;
+  const object = ref(ctx, 'Deployment', w.name);
+  const own = podFindings.filter((f) => f.object === object);
+  const fixed = own.find((f) => f.fix);
   const rs = timedOutReplicaSet(progressing.message ?? '');
   const pods = ctx.snap.pods.filter(
     (p) => !p.deleting && p.owner?.kind === 'ReplicaSet' && p.owner.name === rs,
@@ -40,7 +69,7 @@ function finding(ctx: DiagnoseContext, w: WorkloadSnapshot): Finding | undefined
   return {
     class: 'rollout-stuck',
     ...(component ? { component } : {}),
-    object: ref(ctx, 'Deployment', w.name),
+    object,
     evidence: [
       `status.conditions[Progressing]: False (ProgressDeadlineExceeded)${progressing.message ? `: ${progressing.message}` : ''}`,
       `status: ${w.updated} updated, ${w.ready} ready, ${w.available} available of ${w.desired} desired`,
@@ -50,11 +79,15 @@ function finding(ctx: DiagnoseContext, w: WorkloadSnapshot): Finding | undefined
       rs
         ? `the pods of the new ReplicaSet ${rs} ${pods.length ? 'do not become ready' : 'were never created'}`
         : 'the new pods do not become ready'
-    }; the finding about their pods on this Deployment says why and how to fix it`,
+    }; ${
+      own.length
+        ? `the ${[...new Set(own.map((f) => f.class))].join(' and ')} finding of this Deployment says why`
+        : 'their events and logs say why'
+    }`,
     ...(decision ? { decision } : {}),
     fix: commandFix(
       rollbackCommand(ctx.project, ctx.environment),
-      `${w.ready} of ${w.desired} replicas ready after the deadline${deadline ? ` (${deadline}s)` : ''}: rolling back restores the last plan that ran, while the pods' own fix is made`,
+      `${w.ready} of ${w.desired} replicas ready after the deadline${deadline ? ` (${deadline}s)` : ''}: rolling back restores the last plan that ran${fixed?.fix ? `; then fix the pods (${fixed.class}): ${fixed.fix.summary}` : ', while the pods are fixed'}`,
     ),
   };
 }

@@ -343,3 +343,43 @@ describe('diagnose: network-policy-blocks', () => {
     assert.deepEqual(d.notes, ['NetworkPolicies: forbidden (RBAC)']);
   });
 });
+
+describe('diagnose: fixes that depend on where a value comes from', () => {
+  it('re-applies the plan for a missing secret the plan generates', () => {
+    const snap = s.rolloutStuck();
+    snap.logs = [
+      { pod: 'api-rs2-a', container: 'api', previous: true, lines: ["KeyError: 'REDIS_URL'"] },
+    ];
+    const f = only(run(snap), 'crash-loop');
+    assert.equal(f.fix?.command, 'stackpilot up . --env dev');
+    assert.match(f.fix?.reason ?? '', /a secret the plan generates/);
+  });
+
+  it('does not move the plan to a privileged port the log names', () => {
+    const snap = s.probeWrongPort();
+    snap.logs[0]!.lines = ['Listening at: http://0.0.0.0:80 (1)'];
+    const f = only(run(snap), 'probe-mismatch');
+    assert.match(f.cause, /a privileged port: configure the app to listen on 8001/);
+    assert.equal(f.fix, undefined);
+  });
+
+  it("names the pods' own fix in a stuck rollout's reason", () => {
+    const snap = s.rolloutStuck();
+    snap.pods = snap.pods.map((p) =>
+      p.name === 'api-rs2-a'
+        ? {
+            ...p,
+            containers: [
+              { ...p.containers[0]!, lastTerminated: { reason: 'OOMKilled', exitCode: 137 } },
+            ],
+          }
+        : p,
+    );
+    const f = only(run(snap), 'rollout-stuck');
+    assert.match(f.cause, /the oom-killed finding of this Deployment says why/);
+    assert.match(
+      f.fix?.reason ?? '',
+      /then fix the pods \(oom-killed\): stackpilot:components: \{api: \{memory: 1Gi\}\}$/,
+    );
+  });
+});
