@@ -7,6 +7,7 @@ import type { ContainerSpecSnapshot, ProbeSnapshot } from '../model/snapshot';
 
 /** The probe kinds a container has. */
 export const PROBE_KINDS = ['readiness', 'liveness', 'startup'] as const;
+/** `readiness`, `liveness` or `startup`. */
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 /** A plan probe in the snapshot's shape. */
