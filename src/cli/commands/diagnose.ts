@@ -5,7 +5,7 @@
  * it makes. Commands a fix names are printed, never run.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { applyConfigFixes, type FixChange } from '../../diagnose/apply-fix';
@@ -69,6 +69,12 @@ export function registerDiagnose(program: Command, ctx: () => CliContext): void 
       // Findings stay on the cluster after --fix: the fix takes effect with the next up.
       if (!diagnosis.healthy) process.exitCode = ExitCode.unhealthy;
     });
+}
+
+/** A path as messages show it: relative to the working directory when inside it. */
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 function isDirectory(target: string): boolean {
@@ -143,7 +149,7 @@ export async function writeConfigFixes(
   fixes: readonly Fix[],
   confirm: (changes: FixChange[]) => Promise<void>,
 ): Promise<{ changes: FixChange[]; env: Environment } | undefined> {
-  const shown = relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   const merged = applyConfigFixes(readFileSync(file, 'utf8'), fixes, shown);
   if (!merged.changes.length) return undefined;
   // The whole file as `loadEnvironment` will read it next time (quantities, ranges, lines).
@@ -165,7 +171,7 @@ async function fixStack(
   const s = styles(c.out);
   const fixes = d.findings.flatMap((f) => (f.fix ? [f.fix] : []));
   const file = join(c.stacksDir, `Pulumi.${env.name}.yaml`);
-  const shown = relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   const written = await writeConfigFixes(file, env.name, fixes, async (changes) => {
     say(`${s.bold('fix')} ${shown}:`);
     for (const ch of changes)
