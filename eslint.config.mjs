@@ -64,4 +64,17 @@ export default tseslint.config(
     files: ['src/images/**/*.ts', 'src/ci/**/*.ts'],
     rules: importsOnly(ABOVE_THE_PIPELINE),
   },
+  {
+    // A diagnosis is a pure function of a plan and a snapshot: it reads the model only, and
+    // the cluster reads that feed it live below the engine.
+    files: ['src/diagnose/**/*.ts'],
+    rules: importsOnly([
+      ...ABOVE_THE_PIPELINE,
+      '**/images/*',
+      '**/cluster/*',
+      '**/ci/*',
+      '**/analyze/*',
+      '**/plan/*',
+    ]),
+  },
 );
