@@ -6,6 +6,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
 import type { Fix } from '../model/diagnosis';
+import { hasPlaceholder } from './fixes';
 import { CONFIG_NAMESPACE, EnvironmentConfigSchema } from '../model/environment';
 import { InputError, type InputIssue } from '../model/errors';
 
@@ -23,6 +24,8 @@ export interface MergedConfig {
   text: string;
   /** Every leaf setting that changed, in the order the fixes set them. */
   changes: FixChange[];
+  /** Fixes left out because their config holds a value only a person knows (`<value of X>`). */
+  needsValue: Fix[];
 }
 
 /**
@@ -55,8 +58,13 @@ export function applyConfigFixes(
       { file, message: 'the file must be a mapping with a `config:` key' },
     ]);
   const changes: FixChange[] = [];
+  const needsValue: Fix[] = [];
   for (const fix of fixes) {
     if (!fix.config) continue;
+    if (hasPlaceholder(fix.config)) {
+      needsValue.push(fix);
+      continue;
+    }
     const config = configMap(doc, file);
     for (const [key, value] of Object.entries(fix.config)) {
       const spelled = config.has(`${CONFIG_NAMESPACE}:${key}`)
@@ -67,9 +75,9 @@ export function applyConfigFixes(
       merge(doc, config, spelled, value, `${CONFIG_NAMESPACE}:${key}`, changes);
     }
   }
-  if (!changes.length) return { text, changes };
+  if (!changes.length) return { text, changes, needsValue };
   validate(doc, file);
-  return { text: doc.toString(), changes };
+  return { text: doc.toString(), changes, needsValue };
 }
 
 /** The document's `config:` mapping, created when the file has none. */

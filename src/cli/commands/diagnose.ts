@@ -141,16 +141,19 @@ export function indent(text: string, n: number): string {
  * Merges the config fixes into the stack file `file` of `envName`, validates the result as
  * the next run would read it, asks `confirm` and writes it atomically. Returns the changes and
  * the new environment; undefined when no fix changes the file. Writes nothing when the merge
- * is refused (an InputError naming the field) or not confirmed.
+ * is refused (an InputError naming the field) or not confirmed. Fixes that need a value only a
+ * person knows are never written; `onNeedsValue` is told of them.
  */
 export async function writeConfigFixes(
   file: string,
   envName: string,
   fixes: readonly Fix[],
   confirm: (changes: FixChange[]) => Promise<void>,
+  onNeedsValue: (fixes: Fix[]) => void = () => {},
 ): Promise<{ changes: FixChange[]; env: Environment } | undefined> {
   const shown = displayPath(file);
   const merged = applyConfigFixes(readFileSync(file, 'utf8'), fixes, shown);
+  if (merged.needsValue.length) onNeedsValue(merged.needsValue);
   if (!merged.changes.length) return undefined;
   // The whole file as `loadEnvironment` will read it next time (quantities, ranges, lines).
   const env = parseStackConfig(merged.text, shown, envName);
@@ -172,13 +175,22 @@ async function fixStack(
   const fixes = d.findings.flatMap((f) => (f.fix ? [f.fix] : []));
   const file = join(c.stacksDir, `Pulumi.${env.name}.yaml`);
   const shown = displayPath(file);
-  const written = await writeConfigFixes(file, env.name, fixes, async (changes) => {
-    say(`${s.bold('fix')} ${shown}:`);
-    for (const ch of changes)
-      say(`  ${ch.key}: ${ch.from !== undefined ? `${ch.from} → ` : ''}${ch.to}`);
-    c.throwIfCancelled();
-    await confirmChange(`write ${changes.length} change(s) to ${shown}`, opts.yes);
-  });
+  const written = await writeConfigFixes(
+    file,
+    env.name,
+    fixes,
+    async (changes) => {
+      say(`${s.bold('fix')} ${shown}:`);
+      for (const ch of changes)
+        say(`  ${ch.key}: ${ch.from !== undefined ? `${ch.from} → ` : ''}${ch.to}`);
+      c.throwIfCancelled();
+      await confirmChange(`write ${changes.length} change(s) to ${shown}`, opts.yes);
+    },
+    (left) => {
+      say(`${s.bad('not written')}: these fixes need a value only you know; set it in ${shown}:`);
+      for (const f of left) say(indent(`${f.summary}\n${fixYaml(f)}`, 2));
+    },
+  );
   if (!written) say(`${s.bold('fix')}: no finding has a config fix that changes ${shown}`);
   else {
     say(`${s.ok('wrote')} ${shown}; the next \`stackpilot up\` deploys it`);

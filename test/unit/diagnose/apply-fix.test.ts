@@ -29,6 +29,22 @@ const fix = (config: Record<string, unknown>): Fix => ({
 });
 
 describe('diagnose: applyConfigFixes', () => {
+  it('leaves out a fix whose value only a person knows, and hands it back', () => {
+    const env = fix({ components: { api: { env: { LOG_LEVEL: '<value of LOG_LEVEL>' } } } });
+    const image = fix({ components: { redis: { image: 'redis:<a tag that exists>' } } });
+    const memory = fix({ components: { worker: { memory: '512Mi' } } });
+    const merged = applyConfigFixes(STACK, [env, image, memory]);
+    assert.deepEqual(merged.needsValue, [env, image]);
+    assert.deepEqual(
+      merged.changes.map((c) => c.key),
+      ['stackpilot:components.worker.memory'],
+    );
+    assert.doesNotMatch(merged.text, /</);
+    const none = applyConfigFixes(STACK, [env]);
+    assert.equal(none.text, STACK);
+    assert.deepEqual(none.changes, []);
+  });
+
   it('merges a nested override key by key and keeps every comment and other key', () => {
     const { text, changes } = applyConfigFixes(STACK, [
       fix({ components: { worker: { memory: '512Mi' } } }),
@@ -103,7 +119,7 @@ describe('diagnose: applyConfigFixes', () => {
       config: { 'stackpilot:replicas': 2 },
     });
     const same = applyConfigFixes(STACK, [fix({ components: { worker: { memory: '256Mi' } } })]);
-    assert.deepEqual(same, { text: STACK, changes: [] });
+    assert.deepEqual(same, { text: STACK, changes: [], needsValue: [] });
   });
 
   it('refuses a merged result the schema rejects, naming the field', () => {
