@@ -6,6 +6,7 @@
  */
 import type {
   V1ConfigMap,
+  V1IngressClass,
   V1EndpointSlice,
   V1LabelSelector,
   V1NetworkPolicy,
@@ -21,6 +22,7 @@ import type {
 import type {
   AutoscalerSnapshot,
   EndpointsSnapshot,
+  IngressClassSnapshot,
   KeysSnapshot,
   NetworkPolicySnapshot,
   NodeSnapshot,
@@ -198,6 +200,14 @@ export function storageClassOf(s: V1StorageClass): StorageClassSnapshot {
     isDefault: DEFAULT_CLASS.some((a) => s.metadata?.annotations?.[a] === 'true'),
     provisioner: s.provisioner,
     bindingMode: s.volumeBindingMode ?? 'Immediate',
+  };
+}
+
+/** An IngressClass, default or not. */
+export function ingressClassOf(c: V1IngressClass): IngressClassSnapshot {
+  return {
+    name: nameOf(c.metadata),
+    isDefault: c.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true',
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Reads a {@link DiagnosisSnapshot} of one namespace: the readiness objects plus Services,
- * EndpointSlices, HPAs, NetworkPolicies, Nodes, StorageClasses, Secrets and ConfigMaps (key
- * names only) and the logs of failing containers. The lists run side by side, each bounded. A
+ * EndpointSlices, HPAs, NetworkPolicies, Nodes, StorageClasses, IngressClasses, Secrets and
+ * ConfigMaps (key names only) and the logs of failing containers. The lists run side by side, each bounded. A
  * kind the credentials may not list (403) or the cluster does not serve (404) is left empty and
  * named in `unreadable`; an unreachable server still throws one `ClusterUnreachableError`.
  */
@@ -28,6 +28,7 @@ import {
   byKey,
   configMapKeysOf,
   endpointsOf,
+  ingressClassOf,
   isFakeNode,
   networkPolicyOf,
   nodeOf,
@@ -36,7 +37,7 @@ import {
   storageClassOf,
 } from './diagnosis-map';
 import { planLogReads, readLogs } from './logs';
-import { podDetailOf } from './pod-spec-map';
+import { podDetailOf, sortedRecord } from './pod-spec-map';
 import {
   claimOf,
   eventOf,
@@ -119,6 +120,7 @@ export async function readDiagnosisSnapshot(
     policies,
     nodes,
     classes,
+    ingressClasses,
     secrets,
     configMaps,
   ] = await Promise.all([
@@ -138,6 +140,7 @@ export async function readDiagnosisSnapshot(
     list('NetworkPolicies', () => net.listNamespacedNetworkPolicy(q)),
     list('Nodes', () => core.listNode()),
     list('StorageClasses', () => kc.makeApiClient(StorageV1Api).listStorageClass()),
+    list('IngressClasses', () => net.listIngressClass()),
     // Mapped at once: the values of the list's Secrets go no further than this line.
     list('Secrets', () => core.listNamespacedSecret(q)).then((s) => s?.map(secretKeysOf)),
     list('ConfigMaps', () => core.listNamespacedConfigMap(q)).then((c) => c?.map(configMapKeysOf)),
@@ -174,11 +177,11 @@ export async function readDiagnosisSnapshot(
       [
         ...(deps ?? []).map((d) => ({
           ...workloadOf('Deployment', d),
-          selector: d.spec?.selector.matchLabels ?? {},
+          selector: sortedRecord(d.spec?.selector.matchLabels ?? {}),
         })),
         ...(sts ?? []).map((st) => ({
           ...workloadOf('StatefulSet', st),
-          selector: st.spec?.selector.matchLabels ?? {},
+          selector: sortedRecord(st.spec?.selector.matchLabels ?? {}),
         })),
       ],
       (w) => `${w.name}\u0000${w.kind}`,
@@ -213,6 +216,9 @@ export async function readDiagnosisSnapshot(
     networkPolicies: name(policyList.map((p) => p.policy)),
     nodes: name((nodes ?? []).map(nodeOf)),
     storageClasses: name((classes ?? []).map(storageClassOf)),
+    // Absent when unreadable: the detectors then skip the class checks instead of reporting
+    // every class missing.
+    ...(ingressClasses ? { ingressClasses: name(ingressClasses.map(ingressClassOf)) } : {}),
     configs: byKey([...(secrets ?? []), ...(configMaps ?? [])], (c) => `${c.name}\u0000${c.kind}`),
     logs: byKey(logs, (l) => `${l.pod}\u0000${l.container}`),
     unreadable,

@@ -87,6 +87,13 @@ describe('diagnosis snapshot reader (real control plane)', function () {
       provisioner: 'kubernetes.io/no-provisioner',
       volumeBindingMode: 'WaitForFirstConsumer',
     });
+    await api.create('/apis/networking.k8s.io/v1/ingressclasses', {
+      metadata: {
+        name: 'nginx',
+        annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+      },
+      spec: { controller: 'k8s.io/ingress-nginx' },
+    });
     await api.create(at('secrets'), {
       metadata: { name: 'app-secrets' },
       data: { API_KEY: CANARY_B64, DATABASE_URL: CANARY_B64 },
@@ -312,6 +319,10 @@ describe('diagnosis snapshot reader (real control plane)', function () {
     ]);
   });
 
+  it('reads IngressClasses, default or not', () => {
+    assert.deepEqual(snap.ingressClasses, [{ name: 'nginx', isDefault: true }]);
+  });
+
   it('keeps the key names of Secrets and ConfigMaps and none of their values', () => {
     const secret = snap.configs.find((c) => c.kind === 'Secret' && c.name === 'app-secrets');
     assert.deepEqual(secret?.keys, ['API_KEY', 'DATABASE_URL']);
@@ -418,7 +429,10 @@ describe('diagnosis snapshot reader (real control plane)', function () {
       },
       { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets'] },
       { apiGroups: ['batch'], resources: ['jobs'] },
-      { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'] },
+      {
+        apiGroups: ['networking.k8s.io'],
+        resources: ['ingresses', 'ingressclasses', 'networkpolicies'],
+      },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
       { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'] },
       { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'] },
