@@ -17,6 +17,7 @@ import { causeLines, explainClusterFailure } from '../cluster-target';
 import { emptyProgram, throwIfAborted, type EngineCore } from '../core';
 import { redact } from '../redact';
 import { requiredSecretKeys, SECRET_ENV_PREFIX } from '../secrets';
+import { stateSecretValues } from '../state-secrets';
 import { requireCluster } from './whole-stack';
 
 /** Options of a diagnosis. */
@@ -189,35 +190,7 @@ async function stackSecrets(
     for (const [key, c] of Object.entries(all))
       if (c.secret || required.has(key)) values.add(c.value);
   }
-  const state = await core.call(project, environment, [...values], () => stack.exportStack());
-  collectStateSecrets(state.deployment, values);
+  const state = await core.call(project, environment, [...values], () => stateSecretValues(stack));
+  for (const v of state) values.add(v);
   return [...values];
-}
-
-/** Pulumi's marker of a secret value in an exported state (`sig.Secret`). */
-const SECRET_SIG = '4dabf18193072939515e22adb298388d';
-
-/** Adds the string leaves of every decrypted secret in an exported state to `into`. */
-function collectStateSecrets(node: unknown, into: Set<string>): void {
-  if (Array.isArray(node)) for (const x of node) collectStateSecrets(x, into);
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (SECRET_SIG in o && typeof o.plaintext === 'string') {
-      let value: unknown;
-      try {
-        value = JSON.parse(o.plaintext);
-      } catch {
-        value = o.plaintext;
-      }
-      leaves(value, into);
-      return;
-    }
-    for (const x of Object.values(o)) collectStateSecrets(x, into);
-  }
-}
-
-function leaves(v: unknown, into: Set<string>): void {
-  if (typeof v === 'string') into.add(v);
-  else if (Array.isArray(v)) for (const x of v) leaves(x, into);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) leaves(x, into);
 }

@@ -1,0 +1,90 @@
+/**
+ * The secret values a stack's state holds (generated passwords, Secret data), decrypted, so
+ * that text quoted from the cluster (a log line that prints a connection URL) can be masked
+ * before it leaves the engine. The Automation API's `exportStack` gives only ciphertext; the
+ * stack's own CLI with `--show-secrets` gives the plaintext, on a pipe, never in argv.
+ */
+import { spawn } from 'node:child_process';
+import type { Stack } from '@pulumi/pulumi/automation';
+import { withoutSecretValues } from './secrets';
+
+/** Pulumi's marker of a secret value in an exported state (`sig.Secret`). */
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+
+/** Every string leaf of every secret in `stack`'s state, decrypted; sorted, no duplicates. */
+export async function stateSecretValues(stack: Stack): Promise<string[]> {
+  const ws = stack.workspace;
+  const text = await runForStdout(
+    ws.pulumiCommand.command,
+    ['stack', 'export', '--show-secrets', '--stack', stack.name, '--non-interactive'],
+    { cwd: ws.workDir, env: { ...process.env, ...withoutSecretValues(), ...ws.envVars } },
+  );
+  const values = new Set<string>();
+  collect(JSON.parse(text) as unknown, values);
+  return [...values].filter((v) => v.length > 0).sort();
+}
+
+/** Adds the string leaves of every decrypted secret under `node` to `into`. */
+function collect(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) for (const x of node) collect(x, into);
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (SECRET_SIG in o && typeof o.plaintext === 'string') {
+      let value: unknown;
+      try {
+        value = JSON.parse(o.plaintext);
+      } catch {
+        value = o.plaintext;
+      }
+      leaves(value, into);
+      return;
+    }
+    for (const x of Object.values(o)) collect(x, into);
+  }
+}
+
+function leaves(v: unknown, into: Set<string>): void {
+  if (typeof v === 'string') {
+    into.add(v);
+    const decoded = fromBase64(v);
+    if (decoded) into.add(decoded);
+  } else if (Array.isArray(v)) for (const x of v) leaves(x, into);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) leaves(x, into);
+}
+
+/**
+ * The text a base64 string encodes (a Kubernetes Secret's `data` is held that way), when it
+ * is canonical base64 of printable UTF-8; undefined for anything else.
+ */
+function fromBase64(v: string): string | undefined {
+  if (v.length < 8 || v.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(v)) return undefined;
+  const text = Buffer.from(v, 'base64').toString('utf8');
+  if (Buffer.from(text, 'utf8').toString('base64') !== v) return undefined;
+  return /^[\x20-\x7e\t\n\r\u00a0-\uffff]+$/.test(text) && !text.includes('\ufffd')
+    ? text
+    : undefined;
+}
+
+/** Runs `command`, resolving with its standard output; the error never holds that output. */
+function runForStdout(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const text = Buffer.concat(out).toString('utf8');
+      if (code === 0) resolve(text);
+      else
+        reject(
+          new Error(`pulumi stack export failed (exit ${code ?? 'signal'}): ${stderr.trim()}`),
+        );
+    });
+  });
+}
