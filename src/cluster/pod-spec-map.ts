@@ -12,14 +12,19 @@ import type {
   QuantitiesSnapshot,
 } from '../model/snapshot';
 
+/** The PersistentVolumeClaims a pod mounts, sorted. */
+export function claimsOf(p: V1Pod): string[] {
+  return (p.spec?.volumes ?? [])
+    .flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []))
+    .sort();
+}
+
 /** The spec part of a {@link PodSnapshot}: labels, nodeName, container specs and claims. */
 export function podDetailOf(
   p: V1Pod,
 ): Pick<PodSnapshot, 'labels' | 'nodeName' | 'specs' | 'claims'> {
   const labels = p.metadata?.labels;
-  const claims = (p.spec?.volumes ?? [])
-    .flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []))
-    .sort();
+  const claims = claimsOf(p);
   return {
     ...(labels && Object.keys(labels).length ? { labels: sortedRecord(labels) } : {}),
     ...(p.spec?.nodeName ? { nodeName: p.spec.nodeName } : {}),

@@ -3,6 +3,7 @@
  * Pods, Jobs, PersistentVolumeClaims, Ingresses, Events) from their client-node shapes to the
  * plain {@link ClusterSnapshot} values; shared by the readiness reader and the diagnosis reader.
  */
+import { claimsOf } from './pod-spec-map';
 import type {
   CoreV1Event,
   V1Condition,
@@ -93,6 +94,7 @@ export function podOf(p: V1Pod): PodSnapshot {
       ...(p.status?.initContainerStatuses ?? []),
       ...(p.status?.containerStatuses ?? []),
     ].map(containerOf),
+    claims: claimsOf(p),
     deleting: Boolean(p.metadata?.deletionTimestamp),
   };
 }

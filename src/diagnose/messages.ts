@@ -90,8 +90,10 @@ export function probeOf(message: string): 'readiness' | 'liveness' | 'startup' |
 /** What a FailedScheduling message says kept the pod off every node. */
 export interface SchedulingFailure {
   insufficient: ('cpu' | 'memory' | 'ephemeral-storage' | 'pods')[];
-  /** Taints as the scheduler printed them (`node-role.kubernetes.io/control-plane: `). */
+  /** Taints as the scheduler printed them (`node-role.kubernetes.io/control-plane: `); since 1.34 it names none. */
   taints: string[];
+  /** Whether nodes had taints the pod does not tolerate, named or not. */
+  untolerated: boolean;
   spread: boolean;
   unboundClaims: boolean;
   affinity: boolean;
@@ -109,6 +111,7 @@ export function schedulingFailure(message: string): SchedulingFailure {
   return {
     insufficient: [...insufficient],
     taints,
+    untolerated: /untolerated taint/i.test(message),
     spread: /topology spread constraint/i.test(message),
     unboundClaims: /unbound (?:immediate )?PersistentVolumeClaims|has unbound claims/i.test(
       message,

@@ -57,7 +57,12 @@ export function largestAllocatable(
   return best;
 }
 
+/** Whether a taint keeps pods without a toleration off its node. */
+export function repelsBy(t: NodeSnapshot['taints'][number]): boolean {
+  return t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+}
+
 /** Whether a node carries a taint that keeps pods without a toleration off it. */
 export function repels(n: NodeSnapshot): boolean {
-  return n.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  return n.taints.some(repelsBy);
 }

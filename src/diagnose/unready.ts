@@ -50,7 +50,7 @@ export function explainUnready(s: ClusterSnapshot): UnreadyFinding[] {
     findings.push({ object: ref('Job', j.name), cause });
   }
   for (const c of s.claims) {
-    if (c.phase === 'Bound') continue;
+    if (c.phase === 'Bound' || waitsForConsumer(s, c.name)) continue;
     const ev = latestWarning(s.events, 'PersistentVolumeClaim', c.name);
     findings.push({
       object: ref('PersistentVolumeClaim', c.name),
@@ -134,4 +134,16 @@ function conditionCause(
 ): string | undefined {
   const bad = conditions.find((c) => c.status === 'False' && c.message);
   return bad ? `${bad.type} ${bad.reason ?? ''}: ${bad.message}` : undefined;
+}
+
+/**
+ * A claim of a WaitForFirstConsumer class that no pod mounts yet (a backup volume before its
+ * CronJob first runs) is Pending by design, not unready.
+ */
+function waitsForConsumer(s: ClusterSnapshot, claim: string): boolean {
+  const waiting = s.events.some(
+    (e) =>
+      e.kind === 'PersistentVolumeClaim' && e.name === claim && e.reason === 'WaitForFirstConsumer',
+  );
+  return waiting && !s.pods.some((p) => !p.deleting && p.claims?.includes(claim));
 }

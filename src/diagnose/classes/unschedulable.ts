@@ -5,7 +5,7 @@
  */
 import type { Finding, Fix } from '../../model/diagnosis';
 import type { NodeOf } from '../../model/plan';
-import type { PodSnapshot } from '../../model/snapshot';
+import type { NodeSnapshot, PodSnapshot } from '../../model/snapshot';
 import { ref, type DiagnoseContext } from '../context';
 import { eventEvidence } from '../evidence';
 import { componentOverride, configFix } from '../fixes';
@@ -13,7 +13,14 @@ import { componentOf, decisionOf, nodeOf, templateOf } from '../link';
 import { schedulingFailure, type SchedulingFailure } from '../messages';
 import { controllerOf, eventsAbout, isScheduled, podsOf, type Controller } from '../pods';
 import { cpuThatFits, formatBytes, formatCpu, memoryThatFits } from '../quantities';
-import { largestAllocatable, podRequest, repels, usableNodes, type Resource } from '../resources';
+import {
+  largestAllocatable,
+  podRequest,
+  repels,
+  repelsBy,
+  usableNodes,
+  type Resource,
+} from '../resources';
 
 interface Pending {
   controller: Controller;
@@ -101,16 +108,17 @@ function explain(
   );
   if (resource) return insufficient(ctx, resource, controller, pod, component, node);
   if (why.spread) return spread(ctx, component, node);
-  if (why.taints.length) {
-    const tainted = ctx.snap.nodes
-      .filter(repels)
-      .map(
-        (n) =>
-          `node ${n.name} taints: ${n.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')}`,
-      );
+  if (why.untolerated || why.taints.length) {
+    const repelling = ctx.snap.nodes.filter(repels);
+    const taint = (t: NodeSnapshot['taints'][number]) =>
+      `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
+    // Kubernetes 1.34 no longer prints the taints: the nodes' own are the ones to name.
+    const named = why.taints.length
+      ? why.taints
+      : [...new Set(repelling.flatMap((n) => n.taints.filter(repelsBy).map(taint)))].sort();
     return {
-      cause: `the nodes with room carry a taint the pod does not tolerate (${why.taints.join('; ')}): tolerations are not a stack setting, so remove the taint from a node (kubectl taint nodes <node> <key>-) or add untainted nodes`,
-      evidence: tainted,
+      cause: `the nodes with room carry a taint the pod does not tolerate${named.length ? ` (${named.join('; ')})` : ''}: tolerations are not a stack setting, so remove the taint from a node (kubectl taint nodes <node> <key>-) or add untainted nodes`,
+      evidence: repelling.map((n) => `node ${n.name} taints: ${n.taints.map(taint).join(', ')}`),
     };
   }
   if (why.affinity)

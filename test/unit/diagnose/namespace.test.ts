@@ -44,6 +44,22 @@ describe('diagnose: unschedulable', () => {
     assert.equal(f.fix, undefined);
   });
 
+  it("names the nodes' taints when the scheduler (1.34) does not print them", () => {
+    const f = only(
+      run(
+        s.unschedulableTaint(
+          '0/1 nodes are available: 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+        ),
+      ),
+      'unschedulable',
+    );
+    assert.match(
+      f.cause,
+      /taint the pod does not tolerate \(node-role.kubernetes.io\/control-plane:NoSchedule\)/,
+    );
+    assert.equal(f.fix, undefined);
+  });
+
   it('turns spreading off when the nodes are in one zone', () => {
     const f = only(run(s.unschedulableSpread()), 'unschedulable');
     assert.ok(f.evidence.includes('zones of those nodes: 1 (zone-a)'));

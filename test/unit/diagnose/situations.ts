@@ -44,8 +44,10 @@ export function unschedulableMemory(): DiagnosisSnapshot {
   return s;
 }
 
-/** The only node is a tainted control plane. */
-export function unschedulableTaint(): DiagnosisSnapshot {
+/** The only node is a tainted control plane; `message` is what the scheduler said. */
+export function unschedulableTaint(
+  message = '0/1 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+): DiagnosisSnapshot {
   const s = applied();
   notRunning(s, 'web');
   s.nodes = [
@@ -61,14 +63,7 @@ export function unschedulableTaint(): DiagnosisSnapshot {
     conditions: PENDING,
     containers: [],
   }));
-  s.events.push(
-    event(
-      'Pod',
-      'web-rs1-a',
-      'FailedScheduling',
-      '0/1 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
-    ),
-  );
+  s.events.push(event('Pod', 'web-rs1-a', 'FailedScheduling', message));
   return s;
 }
 

@@ -273,4 +273,24 @@ describe('diagnose/unready', () => {
       },
     ]);
   });
+
+  it('leaves alone a claim that waits for its first consumer, until a pod mounts it', () => {
+    const waiting = {
+      kind: 'PersistentVolumeClaim',
+      name: 'backup',
+      type: 'Normal',
+      reason: 'WaitForFirstConsumer',
+      count: 3,
+      message: 'waiting for first consumer to be created before binding',
+      last: '2026-12-01T10:00:00Z',
+    };
+    const unused = snapshot({ claims: [{ name: 'backup', phase: 'Pending' }], events: [waiting] });
+    assert.deepEqual(explainUnready(unused), []);
+    const consumer = pod('backup-1', { kind: 'Job', name: 'backup' }, { claims: ['backup'] });
+    const used = { ...unused, pods: [consumer] };
+    assert.deepEqual(
+      explainUnready(used).map((f) => f.object),
+      ['PersistentVolumeClaim shop-dev/backup'],
+    );
+  });
 });
