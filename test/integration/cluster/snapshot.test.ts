@@ -16,8 +16,9 @@ import {
 import { readDiagnosisSnapshot } from '../../../src/cluster/diagnosis-snapshot';
 import { readLogs } from '../../../src/cluster/logs';
 import { freePort } from '../../support/cluster/processes';
+import { putSampleObjects } from '../../support/cluster/sample-objects';
 import { writeKubeconfig } from '../../support/cluster/users';
-import { failingImage, startCluster, type TestCluster } from '../../support/cluster';
+import { startCluster, type TestCluster } from '../../support/cluster';
 import { join } from 'node:path';
 import type { DiagnosisSnapshot } from '../../../src/model/snapshot';
 
@@ -43,29 +44,11 @@ async function until<T>(
   }
 }
 
-function deployment(name: string, image: string, extra: Record<string, unknown> = {}): unknown {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name, tier: 'backend' } },
-        spec: { containers: [{ name, image, ...extra }] },
-      },
-    },
-  };
-}
-
 describe('diagnosis snapshot reader (real control plane)', function () {
   this.timeout(240_000);
   let cluster: TestCluster;
   let admin: ClusterClient;
   let snap: DiagnosisSnapshot;
-  const at = (kind: string) => `/api/v1/namespaces/${NS}/${kind}`;
-  const group = (g: string, kind: string) => `/apis/${g}/namespaces/${NS}/${kind}`;
 
   before(async () => {
     cluster = await startCluster();
@@ -74,146 +57,7 @@ describe('diagnosis snapshot reader (real control plane)', function () {
       context: cluster.context,
       kubeconfig: cluster.kubeconfig,
     });
-    const api = cluster.api;
-    await api.mergePatch('/api/v1/nodes/kwok-node-2', {
-      spec: { taints: [{ key: 'example.com/dedicated', value: 'db', effect: 'NoSchedule' }] },
-    });
-    await api.create('/api/v1/namespaces', { metadata: { name: NS } });
-    await api.create('/apis/storage.k8s.io/v1/storageclasses', {
-      metadata: {
-        name: 'fast',
-        annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
-      },
-      provisioner: 'kubernetes.io/no-provisioner',
-      volumeBindingMode: 'WaitForFirstConsumer',
-    });
-    await api.create('/apis/networking.k8s.io/v1/ingressclasses', {
-      metadata: {
-        name: 'nginx',
-        annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
-      },
-      spec: { controller: 'k8s.io/ingress-nginx' },
-    });
-    await api.create(at('secrets'), {
-      metadata: { name: 'app-secrets' },
-      data: { API_KEY: CANARY_B64, DATABASE_URL: CANARY_B64 },
-    });
-    await api.create(at('configmaps'), {
-      metadata: { name: 'app-config' },
-      data: { LOG_LEVEL: 'info' },
-    });
-    await api.create(
-      group('apps/v1', 'deployments'),
-      deployment('web', 'example.org/web:1.0.0', {
-        ports: [{ name: 'http', containerPort: 8080 }],
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-        readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
-        livenessProbe: { tcpSocket: { port: 8080 } },
-        env: [
-          {
-            name: 'API_KEY',
-            valueFrom: { secretKeyRef: { name: 'app-secrets', key: 'API_KEY' } },
-          },
-          {
-            name: 'LOG_LEVEL',
-            valueFrom: { configMapKeyRef: { name: 'app-config', key: 'LOG_LEVEL' } },
-          },
-        ],
-        envFrom: [{ secretRef: { name: 'extra', optional: true } }],
-      }),
-    );
-    await api.create(group('apps/v1', 'deployments'), deployment('crasher', failingImage('exit')));
-    await api.create(at('services'), {
-      metadata: { name: 'web' },
-      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-    });
-    await api.create(at('services'), {
-      metadata: { name: 'nobody' },
-      spec: { selector: { app: 'nobody' }, ports: [{ port: 5432 }] },
-    });
-    await api.create(group('autoscaling/v2', 'horizontalpodautoscalers'), {
-      metadata: { name: 'web' },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-        minReplicas: 1,
-        maxReplicas: 3,
-        metrics: [
-          {
-            type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
-          },
-        ],
-      },
-    });
-    await api.create(group('networking.k8s.io/v1', 'networkpolicies'), {
-      metadata: { name: 'web-ingress', labels: { 'app.kubernetes.io/managed-by': 'stackpilot' } },
-      spec: {
-        podSelector: { matchLabels: { app: 'web' } },
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [{ podSelector: { matchLabels: { app: 'api' } } }, { namespaceSelector: {} }],
-            ports: [{ port: 8080, protocol: 'TCP' }],
-          },
-        ],
-      },
-    });
-    await api.create(group('networking.k8s.io/v1', 'networkpolicies'), {
-      metadata: { name: 'by-hand' },
-      spec: {
-        podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] },
-        policyTypes: ['Egress'],
-        egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }],
-      },
-    });
-    await api.create(at('persistentvolumeclaims'), {
-      metadata: { name: 'data' },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: 'missing',
-        resources: { requests: { storage: '1Gi' } },
-      },
-    });
-    await api.create(at('pods'), {
-      metadata: { name: 'store' },
-      spec: {
-        containers: [{ name: 'store', image: 'example.org/store:1' }],
-        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
-      },
-    });
-    await api.create(group('networking.k8s.io/v1', 'ingresses'), {
-      metadata: { name: 'web' },
-      spec: {
-        ingressClassName: 'nginx',
-        defaultBackend: { service: { name: 'web', port: { name: 'http' } } },
-        rules: [
-          {
-            host: 'web.example.com',
-            http: {
-              paths: [
-                {
-                  path: '/api',
-                  pathType: 'Prefix',
-                  backend: { service: { name: 'api', port: { number: 8000 } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    });
-    await api.create(group('batch/v1', 'jobs'), {
-      metadata: { name: 'migrate' },
-      spec: {
-        backoffLimit: 1,
-        template: {
-          spec: {
-            restartPolicy: 'Never',
-            containers: [{ name: 'migrate', image: 'example.org/web:1.0.0' }],
-          },
-        },
-      },
-    });
+    await putSampleObjects(cluster.api, NS, CANARY_B64);
 
     // What the controllers fill in: endpoints of the ready pod, the HPA's failure to read
     // metrics, the crashing container's restarts.
