@@ -57,6 +57,11 @@ export function podTemplate(
               maxSkew: t.maxSkew,
               whenUnsatisfiable: t.whenUnsatisfiable,
               labelSelector: { matchLabels: sortedRecord(selector) },
+              // Only this revision's pods count toward the skew, so a rolling update is not
+              // blocked by the old ReplicaSet's pods; tainted and cordoned nodes are not spread
+              // domains, so draining a node does not leave new pods Pending beside it.
+              matchLabelKeys: ['pod-template-hash'],
+              nodeTaintsPolicy: 'Honor',
             })),
           }
         : {}),
