@@ -269,7 +269,7 @@ describe('images: build, push and the registry preflight (buildah, real registry
       const result = BuildResultSchema.parse(JSON.parse(stdout));
       assert.match(
         result.images[0]!.error ?? '',
-        /building image \S+scratchapp-api:src-\S+ \(component api\) in Job stackpilot-builds\/build-api-\w+ failed: container kaniko: \w+(, last)? exit code [1-9]/,
+        /building image \S+scratchapp-api:src-\S+ \(component api\) in Job stackpilot-builds\/build-api-\w+ failed: container kaniko: \w+(, last)?,? exit code [1-9]/,
       );
     });
   });
