@@ -32,7 +32,7 @@ import type {
   StorageClassSnapshot,
 } from '../model/snapshot';
 import { MANAGED_BY } from '../plan/skills/common';
-import { sortedRecord } from './pod-spec-map';
+import { sortedRecord } from '../model/canonical';
 import { conditionsOf, nameOf } from './snapshot-map';
 
 /** The label EndpointSlices name their Service with. */

@@ -37,7 +37,8 @@ import {
   storageClassOf,
 } from './diagnosis-map';
 import { planLogReads, readLogs } from './logs';
-import { podDetailOf, sortedRecord } from './pod-spec-map';
+import { sortedRecord } from '../model/canonical';
+import { podDetailOf } from './pod-spec-map';
 import {
   claimOf,
   eventOf,

@@ -3,6 +3,7 @@
  * container's image, ports, requests and limits, probes and the Secrets and ConfigMaps its env
  * reads, and the claims the pod mounts. Env values are never copied, only where they come from.
  */
+import { sortedRecord } from '../model/canonical';
 import type { V1Container, V1Pod, V1Probe, V1ResourceRequirements } from '@kubernetes/client-node';
 import type {
   ContainerSpecSnapshot,
@@ -123,9 +124,4 @@ export function envSourcesOf(c: V1Container): EnvSourceSnapshot[] {
       });
   }
   return out;
-}
-
-/** `r` with its keys in order, so that snapshots serialize the same way every time. */
-export function sortedRecord(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -31,3 +31,10 @@ export function sha256(data: string | Uint8Array): string {
 export function contentHash(value: unknown): string {
   return sha256(canonicalJson(value));
 }
+
+/** A copy of a string map with its keys in sorted order, for deterministic inputs, source and snapshots. */
+export function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}

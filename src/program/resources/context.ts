@@ -3,8 +3,11 @@
  * app name and the nodes a pod template references), and the metadata every object carries.
  */
 import type * as k8s from '@pulumi/kubernetes';
+import { sortedRecord } from '../../model/canonical';
 import type { DeploymentPlan, NodeOf, PlanNode, PlanNodeKind } from '../../model/plan';
 import type { MappedResource } from '../decl';
+
+export { sortedRecord };
 
 /** The plan as the mappers see it. */
 export interface MapContext {
@@ -47,11 +50,4 @@ export function objectMeta(
     labels: sortedRecord({ ...labels, ...extra.labels }),
     annotations: sortedRecord({ ...extra.annotations, [NODE_ANNOTATION]: node.id }),
   };
-}
-
-/** A copy of a string map with its keys in sorted order, for deterministic inputs and source. */
-export function sortedRecord(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
 }
