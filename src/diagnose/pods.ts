@@ -2,6 +2,7 @@
  * Pods and the objects around them in a snapshot: which workload owns a pod, which pods a
  * workload owns, and the events about an object. Shared by `explainUnready` and the detectors.
  */
+import { claimProblem } from './messages';
 import type {
   ClusterSnapshot,
   ContainerSnapshot,
@@ -43,6 +44,18 @@ export function isReady(p: PodSnapshot): boolean {
 /** Whether the pod is past scheduling: its PodScheduled condition is not False. */
 export function isScheduled(p: PodSnapshot): boolean {
   return !p.conditions.some((c) => c.type === 'PodScheduled' && c.status === 'False');
+}
+
+/** The pods, not being deleted, that mount the PersistentVolumeClaim `claim`. */
+export function consumersOf(s: ClusterSnapshot, claim: string): PodSnapshot[] {
+  return s.pods.filter((p) => !p.deleting && (p.claims ?? []).includes(claim));
+}
+
+/** Whether an event says the claim `claim` waits for its first consumer before it binds. */
+export function waitsForConsumerEvent(s: ClusterSnapshot, claim: string): boolean {
+  return eventsAbout(s.events, 'PersistentVolumeClaim', claim).some(
+    (e) => claimProblem(e.message) === 'waiting-for-consumer',
+  );
 }
 
 /** The events about one object, newest first (ties by reason and message, so the order is stable). */

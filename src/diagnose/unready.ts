@@ -9,7 +9,7 @@ import type {
   EventSnapshot,
   PodSnapshot,
 } from '../model/snapshot';
-import { latestWarning, podsOf } from './pods';
+import { consumersOf, latestWarning, podsOf, waitsForConsumerEvent } from './pods';
 
 /** One object that is not ready, and why. */
 export interface UnreadyFinding {
@@ -141,9 +141,5 @@ function conditionCause(
  * CronJob first runs) is Pending by design, not unready.
  */
 function waitsForConsumer(s: ClusterSnapshot, claim: string): boolean {
-  const waiting = s.events.some(
-    (e) =>
-      e.kind === 'PersistentVolumeClaim' && e.name === claim && e.reason === 'WaitForFirstConsumer',
-  );
-  return waiting && !s.pods.some((p) => !p.deleting && p.claims?.includes(claim));
+  return waitsForConsumerEvent(s, claim) && !consumersOf(s, claim).length;
 }

@@ -9,8 +9,7 @@ import { ref, unreadable, type DiagnoseContext } from '../context';
 import { eventEvidence } from '../evidence';
 import { configFix } from '../fixes';
 import { componentOf, decisionOf, nodeOf } from '../link';
-import { claimProblem } from '../messages';
-import { eventsAbout } from '../pods';
+import { consumersOf, waitsForConsumerEvent } from '../pods';
 
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 
@@ -28,11 +27,9 @@ function finding(ctx: DiagnoseContext, claim: ClaimSnapshot): Finding | undefine
   const classes = snap.storageClasses;
   const named = claim.storageClass;
   const cls = named ? classes.find((c) => c.name === named) : classes.find((c) => c.isDefault);
-  const events = eventsAbout(snap.events, 'PersistentVolumeClaim', claim.name);
-  const consumers = snap.pods.filter((p) => !p.deleting && (p.claims ?? []).includes(claim.name));
+  const consumers = consumersOf(snap, claim.name);
   const waiting =
-    cls?.bindingMode === 'WaitForFirstConsumer' ||
-    events.some((e) => claimProblem(e.message) === 'waiting-for-consumer');
+    cls?.bindingMode === 'WaitForFirstConsumer' || waitsForConsumerEvent(snap, claim.name);
   if (waiting && !consumers.length) return undefined;
   if (cls && cls.provisioner !== NO_PROVISIONER && waiting) return undefined;
 
