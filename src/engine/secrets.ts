@@ -67,6 +67,53 @@ export function withSecretsHidden<T>(start: () => T): T {
 }
 
 /**
+ * Runs the stack's own pulumi CLI in the stack's workspace, with the Automation API's
+ * environment minus every `STACKPILOT_SECRET_*` value: for the commands the Automation API
+ * would run with a secret on their command line (`config set`) or cannot run at all (`stack
+ * export --show-secrets`). A secret goes on standard input, never in argv.
+ */
+/** What {@link runStackCli} sends and masks. */
+export interface StackCliOptions {
+  /** Names the command in an error: `pulumi config set`. */
+  what: string;
+  /** Written to the command's standard input; none: stdin is closed. */
+  input?: string;
+  /** Masked in every error text. Default none. */
+  secrets?: readonly string[];
+}
+
+/**
+ * Runs `pulumi <args>` for `stack`, resolving with its standard output. Fails with `what`, the
+ * exit code and its standard error (secrets masked); the output itself is never in an error.
+ */
+export function runStackCli(
+  stack: Stack,
+  args: string[],
+  { what, input, secrets = [] }: StackCliOptions,
+): Promise<string> {
+  const ws = stack.workspace;
+  return new Promise((resolve, reject) => {
+    const child = spawn(ws.pulumiCommand.command, args, {
+      cwd: ws.workDir,
+      env: { ...process.env, ...withoutSecretValues(), ...ws.envVars },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => reject(new Error(redact(err.message, secrets))));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else
+        reject(new Error(`${what} failed (exit ${code ?? 'signal'}):\n${redact(stderr, secrets)}`));
+    });
+    child.stdin.on('error', () => undefined); // a CLI that exits early closes its stdin
+    child.stdin.end(input);
+  });
+}
+
+/**
  * Sets secret config values on the stack, each through `pulumi config set --secret --raw KEY`
  * with the value on the command's standard input (the CLI reads it from there when no value
  * argument is given and stdin is not a terminal): never on a command line, where any local
@@ -74,47 +121,13 @@ export function withSecretsHidden<T>(start: () => T): T {
  * the stack's own CLI in the stack's workspace with the Automation API's environment.
  */
 export async function setSecretConfig(stack: Stack, values: Record<string, string>): Promise<void> {
-  const ws = stack.workspace;
   for (const [key, value] of Object.entries(values)) {
-    await runWithStdin(
-      ws.pulumiCommand.command,
+    await runStackCli(
+      stack,
       ['config', 'set', '--secret', '--raw', '--stack', stack.name, '--non-interactive', '--', key],
-      {
-        cwd: ws.workDir,
-        env: { ...process.env, ...withoutSecretValues(), ...ws.envVars },
-        input: value,
-        secrets: Object.values(values),
-      },
+      { what: 'pulumi config set', input: value, secrets: Object.values(values) },
     );
   }
-}
-
-function runWithStdin(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; input: string; secrets: string[] },
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (err) => reject(new Error(redact(err.message, options.secrets))));
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(
-            `pulumi config set failed (exit ${code ?? 'signal'}):\n${redact(stderr, options.secrets)}`,
-          ),
-        );
-    });
-    child.stdin.on('error', () => undefined); // a CLI that exits early closes its stdin
-    child.stdin.end(options.input);
-  });
 }
 
 /** The outcome of making sure every secret has a value. */

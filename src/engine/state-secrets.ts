@@ -4,20 +4,18 @@
  * before it leaves the engine. The Automation API's `exportStack` gives only ciphertext; the
  * stack's own CLI with `--show-secrets` gives the plaintext, on a pipe, never in argv.
  */
-import { spawn } from 'node:child_process';
 import type { Stack } from '@pulumi/pulumi/automation';
-import { withoutSecretValues } from './secrets';
+import { runStackCli } from './secrets';
 
 /** Pulumi's marker of a secret value in an exported state (`sig.Secret`). */
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 
 /** Every string leaf of every secret in `stack`'s state, decrypted; sorted, no duplicates. */
 export async function stateSecretValues(stack: Stack): Promise<string[]> {
-  const ws = stack.workspace;
-  const text = await runForStdout(
-    ws.pulumiCommand.command,
+  const text = await runStackCli(
+    stack,
     ['stack', 'export', '--show-secrets', '--stack', stack.name, '--non-interactive'],
-    { cwd: ws.workDir, env: { ...process.env, ...withoutSecretValues(), ...ws.envVars } },
+    { what: 'pulumi stack export' },
   );
   const values = new Set<string>();
   collect(JSON.parse(text) as unknown, values);
@@ -63,28 +61,4 @@ function fromBase64(v: string): string | undefined {
   return /^[\x20-\x7e\t\n\r\u00a0-\uffff]+$/.test(text) && !text.includes('\ufffd')
     ? text
     : undefined;
-}
-
-/** Runs `command`, resolving with its standard output; the error never holds that output. */
-function runForStdout(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const text = Buffer.concat(out).toString('utf8');
-      if (code === 0) resolve(text);
-      else
-        reject(
-          new Error(`pulumi stack export failed (exit ${code ?? 'signal'}): ${stderr.trim()}`),
-        );
-    });
-  });
 }
