@@ -2,12 +2,23 @@
  * Evidence lines, quoted as the cluster reported them: container state fields by their status
  * path, events with their count, and the last lines a container logged.
  */
-import type { ContainerSnapshot, EventSnapshot, LogSnapshot, PodSnapshot } from '../model/snapshot';
+import type {
+  ConditionSnapshot,
+  ContainerSnapshot,
+  EventSnapshot,
+  LogSnapshot,
+  PodSnapshot,
+} from '../model/snapshot';
 import type { DiagnoseContext } from './context';
 import { eventsAbout } from './pods';
 
 /** How many log lines a finding quotes. */
 export const LOG_LINES = 5;
+
+/** A condition by its status path: `status.conditions[Progressing]: False (ProgressDeadlineExceeded): …`. */
+export function conditionEvidence(c: ConditionSnapshot): string {
+  return `status.conditions[${c.type}]: ${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`;
+}
 
 /** The state fields of one container: `pod api-1 container api: state.waiting.reason: CrashLoopBackOff`. */
 export function containerEvidence(pod: string, c: ContainerSnapshot): string[] {

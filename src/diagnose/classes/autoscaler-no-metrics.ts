@@ -6,7 +6,7 @@
 import type { Finding } from '../../model/diagnosis';
 import type { AutoscalerSnapshot } from '../../model/snapshot';
 import { ref, type DiagnoseContext } from '../context';
-import { eventEvidence } from '../evidence';
+import { conditionEvidence, eventEvidence } from '../evidence';
 import { componentOverride, configFix } from '../fixes';
 import { componentOf, decisionOf } from '../link';
 import { noMetricsApi } from '../messages';
@@ -44,11 +44,7 @@ function finding(ctx: DiagnoseContext, a: AutoscalerSnapshot): Finding | undefin
     ...(component ? { component } : {}),
     object: ref(ctx, 'HorizontalPodAutoscaler', a.name),
     evidence: [
-      ...(inactive
-        ? [
-            `status.conditions[ScalingActive]: False (${inactive.reason ?? ''})${inactive.message ? `: ${inactive.message}` : ''}`,
-          ]
-        : []),
+      ...(inactive ? [conditionEvidence(inactive)] : []),
       `status.currentMetrics: ${a.hasMetrics ? 'present' : '(none)'}`,
       ...eventEvidence(ctx, 'HorizontalPodAutoscaler', a.name, (e) => METRIC_EVENTS.test(e.reason)),
     ],

@@ -6,7 +6,7 @@
 import type { Finding, Fix } from '../../model/diagnosis';
 import type { JobSnapshot } from '../../model/snapshot';
 import { ref, type DiagnoseContext } from '../context';
-import { containerEvidence, logEvidence, logOf } from '../evidence';
+import { conditionEvidence, containerEvidence, logEvidence, logOf } from '../evidence';
 import { explainExit } from '../exit-codes';
 import { commandFix, secretsSetCommand } from '../fixes';
 import {
@@ -48,7 +48,7 @@ function finding(ctx: DiagnoseContext, job: JobSnapshot): Finding | undefined {
       ),
     );
   const evidence = [
-    `status.conditions[Failed]: True (${failed.reason ?? ''})${failed.message ? `: ${failed.message}` : ''}`,
+    conditionEvidence(failed),
     `status.failed: ${job.failed}${job.backoffLimit !== undefined ? ` (backoffLimit ${job.backoffLimit})` : ''}`,
     ...exits.flatMap((x) =>
       containerEvidence(x.pod.name, x.c).filter((l) => /exitCode|reason/.test(l)),

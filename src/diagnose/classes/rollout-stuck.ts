@@ -6,6 +6,7 @@
 import type { Finding } from '../../model/diagnosis';
 import type { PodSnapshot, WorkloadSnapshot } from '../../model/snapshot';
 import { ref, type DiagnoseContext } from '../context';
+import { conditionEvidence } from '../evidence';
 import { commandFix, rollbackCommand } from '../fixes';
 import { componentOf, decisionOf, workloadNode } from '../link';
 import { timedOutReplicaSet } from '../messages';
@@ -71,7 +72,7 @@ function finding(
     ...(component ? { component } : {}),
     object,
     evidence: [
-      `status.conditions[Progressing]: False (ProgressDeadlineExceeded)${progressing.message ? `: ${progressing.message}` : ''}`,
+      conditionEvidence(progressing),
       `status: ${w.updated} updated, ${w.ready} ready, ${w.available} available of ${w.desired} desired`,
       ...(rs ? [`new ReplicaSet ${rs} pods: ${pods.map(describe).join(', ') || '(none)'}`] : []),
     ],
