@@ -19,6 +19,14 @@ export type Tier = z.infer<typeof TierSchema>;
 export const RolloutStrategySchema = z.enum(['rolling', 'blue-green']);
 export type RolloutStrategy = z.infer<typeof RolloutStrategySchema>;
 
+/**
+ * How a cluster target receives the plan's objects: `manifests`, one Pulumi resource per
+ * object; or `helm`, the app's Helm chart installed as one Helm release (Namespace, Secrets and
+ * generated passwords stay Pulumi resources beside it). Default `manifests`.
+ */
+export const DeliverySchema = z.enum(['manifests', 'helm']);
+export type Delivery = z.infer<typeof DeliverySchema>;
+
 /** Where the stack deploys: a kube context, or YAML rendered to a directory. */
 export const TargetSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -185,6 +193,8 @@ export const EnvironmentConfigSchema = z.strictObject({
   cluster: ClusterPolicySchema.partial().optional(),
   /** Where images come from and whether deploys check them. */
   images: ImagePolicySchema.partial().optional(),
+  /** How a cluster target receives the objects: `manifests` (default) or a `helm` release. */
+  delivery: DeliverySchema.optional(),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
 
@@ -225,5 +235,6 @@ export const EnvironmentSchema = z.strictObject({
   planFile: z.string().optional(),
   cluster: ClusterPolicySchema,
   images: ImagePolicySchema,
+  delivery: DeliverySchema,
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -15,6 +15,7 @@ import {
   type Tier,
 } from '../model/environment';
 import { InputError, NotFoundError, type InputIssue } from '../model/errors';
+import { closest, knownKeys } from './config-keys';
 
 /** The three kinds of environment whose defaults differ. */
 export type EnvironmentKind = 'dev' | 'staging' | 'prod';
@@ -162,6 +163,7 @@ export function resolveEnvironment(name: string, config: EnvironmentSettings): E
       verify: config.images?.verify ?? 'all',
       source: config.images?.source ?? 'build',
     },
+    delivery: config.delivery ?? 'manifests',
   });
 }
 
@@ -176,6 +178,13 @@ export function environmentIssues(env: Environment): Array<{ path: string[]; mes
     issues.push({
       path: ['autoscaling', 'maxReplicas'],
       message: `maxReplicas (${env.autoscaling.maxReplicas}) is below minReplicas (${env.autoscaling.minReplicas})`,
+    });
+  // Pulumi's Helm release installs into a live cluster; it cannot render to a directory.
+  if (env.delivery === 'helm' && env.target.kind !== 'cluster')
+    issues.push({
+      path: ['delivery'],
+      message:
+        'helm delivery installs a Helm release into a cluster: set stackpilot:target to {kind: cluster, context: …}, or use delivery manifests to render YAML',
     });
   for (const [name, o] of Object.entries(env.components)) {
     if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(name))
@@ -382,56 +391,4 @@ function sortIssues(issues: InputIssue[]): InputIssue[] {
   return [...issues].sort(
     (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.field ?? '').localeCompare(b.field ?? ''),
   );
-}
-
-/** Keys a strict object accepts at `path` (records and unions walked through), for "did you mean". */
-function knownKeys(schema: z.ZodType, p: readonly PropertyKey[]): string[] {
-  type Def = {
-    type: string;
-    innerType?: z.ZodType;
-    shape?: Record<string, z.ZodType>;
-    valueType?: z.ZodType;
-    options?: z.ZodType[];
-  };
-  const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
-  const unwrap = (s: z.ZodType): z.ZodType[] => {
-    const d = defOf(s);
-    if (d.innerType) return unwrap(d.innerType);
-    if (d.type === 'union' && d.options) return d.options.flatMap(unwrap);
-    return [s];
-  };
-  let current = unwrap(schema);
-  for (const seg of p) {
-    current = current.flatMap((s) => {
-      const d = defOf(s);
-      if (d.type === 'object' && d.shape?.[String(seg)]) return unwrap(d.shape[String(seg)]!);
-      if (d.type === 'record' && d.valueType) return unwrap(d.valueType);
-      return [];
-    });
-  }
-  return [...new Set(current.flatMap((s) => Object.keys(defOf(s).shape ?? {})))].sort();
-}
-
-/** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */
-function closest(key: string, known: string[]): string | undefined {
-  let best: { k: string; d: number } | undefined;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (!best || d < best.d) best = { k, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
