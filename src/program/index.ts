@@ -10,11 +10,19 @@ import type { Target } from '../model/environment';
 import type { DeploymentPlan } from '../model/plan';
 import { construct } from './construct';
 import { declareResources } from './declare';
+import { checkHelmDelivery, constructHelmDelivery, type HelmDelivery } from './helm-release';
 import { PROVIDER_NAME } from './names';
 import { providerArgs } from './provider';
 
 export { ejectProject, writeEjectedProject, type EjectOptions } from './eject';
 export { declareResources } from './declare';
+export {
+  CHART_OUTSIDE_KINDS,
+  helmReleaseResourceName,
+  isOutsideChart,
+  type ChartOutsideKind,
+  type HelmDelivery,
+} from './helm-release';
 export { resourceName, PROVIDER_NAME } from './names';
 
 /** How the program reaches Kubernetes. */
@@ -30,6 +38,11 @@ export interface ProgramOptions {
   omit?: readonly string[];
   /** Seconds each resource may take to become ready on a cluster. Default 300. */
   readinessTimeoutSeconds?: number;
+  /**
+   * Deliver the plan as a Helm release of the chart in this directory (cluster targets only):
+   * see `helm-release.ts`. Default: manifest delivery, one resource per plan node.
+   */
+  helm?: HelmDelivery;
 }
 
 /** The stack outputs. Plain plan values: never a secret. */
@@ -50,7 +63,8 @@ export interface ProgramOutputs {
  *
  * The plan is checked before anything runs: a `dependsOn` naming an unknown node, a cycle, two
  * nodes with one resource name, a Secret reading a generated password it does not depend on,
- * or a render target without an absolute directory is an {@link InputError} listing every issue.
+ * a render target without an absolute directory, or helm delivery to anything but a cluster is
+ * an {@link InputError} listing every issue.
  */
 export function createProgram(
   plan: DeploymentPlan,
@@ -66,16 +80,18 @@ export function createProgram(
       { field: 'renderDirectory', message: `got ${renderDirectory ?? 'nothing'}` },
     ]);
   }
+  if (options.helm) checkHelmDelivery(plan, options.helm, decls, target.kind);
   const args = providerArgs(target, plan.namespace, renderDirectory ?? '');
+  const timeout = readinessTimeoutSeconds ?? 300;
   return async () => {
     const provider = new k8s.Provider(PROVIDER_NAME, args);
-    construct(
-      decls,
-      provider,
-      target.kind === 'cluster'
-        ? { readinessTimeoutSeconds: readinessTimeoutSeconds ?? 300 }
-        : undefined,
-    );
+    if (options.helm) constructHelmDelivery(plan, decls, provider, options.helm, timeout);
+    else
+      construct(
+        decls,
+        provider,
+        target.kind === 'cluster' ? { readinessTimeoutSeconds: timeout } : undefined,
+      );
     return {
       namespace: plan.namespace,
       publicUrls: [...plan.outputs.publicUrls],

@@ -2,7 +2,8 @@
  * The on-disk program of the repository's own `Pulumi.yaml` (`main: dist/src/program/main.js`),
  * so that `pulumi preview -s dev` deploys a plan without the stackpilot server. It reads two
  * stack config keys — `stackpilot:planFile` (a plan JSON path relative to the project directory)
- * and `stackpilot:target` (default: render) — and runs the same program as the engine.
+ * and `stackpilot:target` (default: render) — and runs the same program as the engine, with
+ * manifest delivery only (`stackpilot:delivery: helm` is refused).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +27,15 @@ const STATE_DIR = '.stackpilot';
  */
 async function main(projectDir: string = process.cwd()): Promise<ProgramOutputs> {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
+  // The chart is written by the engine, which this standalone program does not run: deploying
+  // manifests instead would silently put a second set of owners on a helm-delivered app.
+  if (config.get('delivery') === 'helm')
+    throw new InputError('the on-disk program delivers manifests only', [
+      {
+        field: `${CONFIG_NAMESPACE}:delivery`,
+        message: 'helm delivery writes the chart first: deploy with `stackpilot up`',
+      },
+    ]);
   const planFile = config.require('planFile');
   const plan = readPlan(path.resolve(projectDir, planFile), planFile);
   const target = readTarget(config);
