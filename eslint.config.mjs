@@ -68,6 +68,16 @@ export default tseslint.config(
     rules: importsOnly(ABOVE_THE_PIPELINE),
   },
   {
+    // A chart is a second backend beside the program: it templates the program's own pure
+    // declarations (src/program/declare.ts, which imports Pulumi types only) and reads the
+    // model; it never runs Pulumi, the engine or a cluster.
+    files: ['src/chart/**/*.ts'],
+    rules: importsOnly([
+      { group: ['@pulumi/*'] },
+      ...folders('engine', 'server', 'cli', 'store', 'images', 'cluster', 'ci', 'analyze', 'plan'),
+    ]),
+  },
+  {
     // A diagnosis is a pure function of a plan and a snapshot: it reads the model only, and
     // the cluster reads that feed it live below the engine.
     files: ['src/diagnose/**/*.ts'],

@@ -5,6 +5,9 @@
 #
 #   venv/            python venv with checkov and kubernetes-validate (PyPI)
 #   bin/kube-score   built with `go install` from the Go module proxy
+#   bin/helm         helm v3, built from the helm.sh/helm/v3 module: the chart tests lint and
+#                    template the charts `stackpilot chart` writes (delivery through Pulumi uses
+#                    the Helm library inside the Kubernetes provider, not this binary)
 #
 # Polaris (github.com/fairwindsops/polaris) is not served by the Go module proxy here, so it is
 # not installed; the tests print that and check its core rules in TypeScript instead.
@@ -17,6 +20,7 @@ DIR="${STACKPILOT_CHECKERS_DIR:-$HOME/.cache/stackpilot/checkers}"
 CHECKOV_VERSION=3.3.30
 KUBERNETES_VALIDATE_VERSION=1.37.0
 KUBE_SCORE_VERSION=v1.20.0
+HELM_VERSION=v3.22.0
 mkdir -p "$DIR/bin"
 
 log() { printf 'setup-checkers: %s\n' "$*"; }
@@ -60,6 +64,24 @@ elif command -v go >/dev/null; then
   fi
 else
   log "ERROR: go not found; kube-score not installed"
+  failed=1
+fi
+
+# --- helm --------------------------------------------------------------------------------------
+if [ -x "$DIR/bin/helm" ] && "$DIR/bin/helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$HELM_VERSION"; then
+  log "helm $HELM_VERSION: cached"
+elif command -v go >/dev/null; then
+  log "building helm $HELM_VERSION (go install)"
+  if GOBIN="$DIR/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath \
+    -ldflags "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"; then
+    log "helm installed"
+  else
+    log "ERROR: helm did not build"
+    failed=1
+  fi
+else
+  log "ERROR: go not found; helm not installed"
   failed=1
 fi
 

@@ -12,6 +12,14 @@ import { RolloutStrategySchema } from './environment';
 
 const Labels = z.record(z.string(), z.string());
 
+/**
+ * The `app.kubernetes.io/instance` label value of an app's objects in one environment: one
+ * value per (app, environment), at most 63 characters as label values must be.
+ */
+export function instanceName(app: string, environment: string): string {
+  return `${app}-${environment}`.slice(0, 63).replace(/-+$/, '');
+}
+
 /** A node's stable id: `<kind>/<name>`, e.g. `workload/api`, `secret/api`, `namespace`. */
 export const NodeIdSchema = z.string().regex(/^[a-z][-a-z]*(\/[a-z0-9][-a-z0-9.]*)?$/);
 

@@ -4,7 +4,7 @@
  */
 import type { AppModel, Component } from '../../model/app';
 import type { Environment } from '../../model/environment';
-import type { ContainerEnv, Decision, PlanNode } from '../../model/plan';
+import { instanceName, type ContainerEnv, type Decision, type PlanNode } from '../../model/plan';
 import { decision, type ComponentFacts, type SkillInput } from '../skill';
 import { analyzedPort, isDataComponent, primaryPort, servesHttp } from './components';
 import { dataEngine, DATA_CATALOG } from './data-catalog';
@@ -24,8 +24,7 @@ export function selectorLabels(
   color?: 'blue' | 'green',
 ): Record<string, string> {
   const labels: Record<string, string> = {
-    // Label values are at most 63 characters.
-    'app.kubernetes.io/instance': `${app.name}-${env.name}`.slice(0, 63).replace(/-+$/, ''),
+    'app.kubernetes.io/instance': instanceName(app.name, env.name),
     'app.kubernetes.io/name': name,
   };
   if (color) labels[COLOR_LABEL] = color;

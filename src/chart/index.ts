@@ -1,0 +1,8 @@
+/**
+ * DeploymentPlan → Helm chart: a second backend beside `program/`, templating exactly the
+ * objects the program registers.
+ */
+export { buildChart, type Chart } from './build';
+export { writeChart, type WriteChartOptions } from './write';
+export { GENERATED_ANNOTATION } from './files';
+export { OUTSIDE_CHART } from './objects';
