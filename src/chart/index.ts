@@ -5,4 +5,4 @@
 export { buildChart, type Chart } from './build';
 export { writeChart, type WriteChartOptions } from './write';
 export { GENERATED_ANNOTATION } from './files';
-export { OUTSIDE_CHART } from './objects';
+export { outsideChart } from './objects';

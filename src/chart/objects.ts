@@ -6,11 +6,19 @@
  */
 import { SecretValue, type ResourceClass, type Value } from '../program/decl';
 import { declareResources } from '../program/declare';
+import { isOutsideChart } from '../program/helm-release';
 import type { DeploymentPlan, PlanNodeKind } from '../model/plan';
 import type { Json } from './json';
 
-/** Plan node kinds a chart leaves out; the Namespace is a chart object, off by default. */
-export const OUTSIDE_CHART: readonly PlanNodeKind[] = ['secret', 'generated-secret'];
+/**
+ * Whether a chart leaves nodes of `kind` out: those the program keeps beside a delivered
+ * chart, except the Namespace, which the chart holds switched off (`namespace.create`), so
+ * that `helm install --create-namespace` and delivery through Pulumi both work and a chart
+ * used on its own can still make it.
+ */
+export function outsideChart(kind: PlanNodeKind): boolean {
+  return kind !== 'namespace' && isOutsideChart(kind);
+}
 
 /** How one resource class appears in a chart. */
 export interface KindInfo {
@@ -112,7 +120,7 @@ export function chartObjects(plan: DeploymentPlan): ChartObject[] {
   const out: ChartObject[] = [];
   for (const decl of declareResources(plan, { kind: 'render' })) {
     const nodeKind = kinds.get(decl.nodeId);
-    if (!nodeKind || OUTSIDE_CHART.includes(nodeKind)) continue;
+    if (!nodeKind || outsideChart(nodeKind)) continue;
     const info = KINDS[decl.cls];
     if (!info) throw new Error(`no chart template for ${decl.cls} (${decl.nodeId})`);
     const args = toJson(decl.args, decl.nodeId) as { [key: string]: Json };
