@@ -37,6 +37,11 @@ export interface HelmDelivery {
   chartDirectory: string;
   /** The Helm release name: the plan's `app.kubernetes.io/instance` label value. */
   releaseName: string;
+  /**
+   * The release's description. A new one makes Helm upgrade an unchanged chart, which puts
+   * back what was changed by hand on its objects (the engine's repair). Default none.
+   */
+  description?: string;
 }
 
 /**
@@ -72,6 +77,7 @@ export function helmReleaseArgs(
     skipAwait: false,
     waitForJobs: true,
     timeout: timeoutSeconds,
+    ...(helm.description ? { description: helm.description } : {}),
   };
 }
 

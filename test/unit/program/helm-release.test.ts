@@ -97,6 +97,13 @@ describe('program: helm delivery', function () {
     assert.equal(release.provider, `${provider.urn}::${provider.name}-id`);
   });
 
+  it('carries a description only when the engine gives one', async () => {
+    const described = await record(plan, { ...HELM, description: 'put back by hand' });
+    const release = described.registrations.find((r) => r.type === RELEASE)!;
+    assert.equal(release.inputs.description, 'put back by hand');
+    assert.equal(helm.registrations.find((r) => r.type === RELEASE)!.inputs.description, undefined);
+  });
+
   it('makes the Release wait for exactly every out-of-chart resource', () => {
     const release = helm.registrations.find((r) => r.type === RELEASE)!;
     const names = new Set(outsideIds.map(resourceName));
