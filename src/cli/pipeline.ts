@@ -34,11 +34,34 @@ export async function planRepository(
   const env = await loadEnvironment(ctx.stacksDir, envName);
   const app = await analyzeRepository(dir);
   const previous = deployed ? await ctx.engine().deployedPlan(app.name, env.name) : undefined;
-  const plan = await planDeployment(app, env, {
-    ...ctx.skills(),
-    ...(previous ? { previous } : {}),
-  });
-  return { app, env, plan };
+  return { app, env, plan: await planWithSkills(ctx, app, env, previous) };
+}
+
+/**
+ * Analyzes `dir` once and plans it for each of `envNames`, in that order, with the same user
+ * skills as {@link planRepository}. Every environment is loaded before the analysis, so an
+ * unknown or invalid one fails before any work is done.
+ */
+export async function planEnvironments(
+  ctx: CliContext,
+  dir: string,
+  envNames: readonly string[],
+): Promise<Planned[]> {
+  const envs: Environment[] = [];
+  for (const name of envNames) envs.push(await loadEnvironment(ctx.stacksDir, name));
+  const app = await analyzeRepository(dir);
+  const planned: Planned[] = [];
+  for (const env of envs) planned.push({ app, env, plan: await planWithSkills(ctx, app, env) });
+  return planned;
+}
+
+async function planWithSkills(
+  ctx: CliContext,
+  app: AppModel,
+  env: Environment,
+  previous?: DeploymentPlan,
+): Promise<DeploymentPlan> {
+  return planDeployment(app, env, { ...ctx.skills(), ...(previous ? { previous } : {}) });
 }
 
 /** The project (app) name: a repository directory is analyzed for it, anything else is taken as the name. */

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerBuild } from './commands/build';
+import { registerChart } from './commands/chart';
 import { registerCi } from './commands/ci';
 import { registerDeploy } from './commands/deploy';
 import { registerDestroy } from './commands/destroy';
@@ -55,6 +56,7 @@ export function buildProgram(out: Output): Command {
   registerPlan(program, ctx);
   registerRender(program, ctx);
   registerEject(program, ctx);
+  registerChart(program, ctx);
   registerBuild(program, ctx);
   registerDeploy(program, ctx);
   registerStack(program, ctx);
