@@ -8,7 +8,7 @@
 import { InputError } from '../model/errors';
 import { instanceName, type DeploymentPlan } from '../model/plan';
 import { chartFiles } from './files';
-import type { Json, JsonMap } from './json';
+import { isMap, type Json, type JsonMap } from './json';
 import { chartObjects, type ChartObject } from './objects';
 import { chartSchema } from './schema';
 import { documentText } from './document';
@@ -71,6 +71,7 @@ export function buildChart(plans: readonly DeploymentPlan[]): Chart {
   );
   const leaves: Leaf[] = globalLeaves(plans, across, secretNames);
   const documents = new Map<string, string[]>();
+  const podLabels: { [key: string]: string }[] = [];
   for (const obj of across) {
     const present = obj.byEnv.flatMap((o, i) => (o ? [i] : []));
     const first = obj.byEnv[present[0]!]!;
@@ -81,6 +82,7 @@ export function buildChart(plans: readonly DeploymentPlan[]): Chart {
         instance: instanceName(app, plans[i]!.environment),
       }),
     );
+    podLabels.push(...tokenized.flatMap(podTemplateLabels));
     const { tree, lifts } = buildTree(
       { kind: first.info.kind, app, secrets: secretNames },
       tokenized,
@@ -110,22 +112,20 @@ export function buildChart(plans: readonly DeploymentPlan[]): Chart {
   const overlays = Object.fromEntries(
     environments.map((e) => [e, overlay(base, values[e]!)] as const),
   );
+  const releaseName = (environment: string) =>
+    instanceName(app, environment).slice(0, 53).replace(/-+$/, '');
   const files = chartFiles({
+    releaseName,
     plans,
     documents,
     base,
     overlays,
     schema: chartSchema(leaves, environments.length),
     services: across.flatMap((o) => serviceOf(o)),
+    podLabels: commonLabels(podLabels),
     secrets: secretKeys(plans),
   });
-  return {
-    name: app,
-    environments,
-    files,
-    values,
-    releaseName: (environment) => instanceName(app, environment).slice(0, 53).replace(/-+$/, ''),
-  };
+  return { name: app, environments, files, values, releaseName };
 }
 
 function validate(plans: readonly DeploymentPlan[]): void {
@@ -187,6 +187,25 @@ function globalLeaves(
 function groupRank(group: string): number {
   const i = GROUP_ORDER.indexOf(group);
   return i < 0 ? -1 : i;
+}
+
+/** The labels of an object's pod template, if it has one. */
+function podTemplateLabels(body: Json): { [key: string]: string }[] {
+  const spec = isMap(body) && isMap(body.spec) ? body.spec : undefined;
+  const template =
+    isMap(spec?.jobTemplate) && isMap(spec.jobTemplate.spec)
+      ? spec.jobTemplate.spec.template
+      : spec?.template;
+  const labels = isMap(template) && isMap(template.metadata) ? template.metadata.labels : undefined;
+  return isMap(labels) ? [labels as { [key: string]: string }] : [];
+}
+
+/** The labels (key and value) every one of `all` carries, in the first one's order. */
+function commonLabels(all: { [key: string]: string }[]): { [key: string]: string } {
+  const [first, ...rest] = all;
+  return Object.fromEntries(
+    Object.entries(first ?? {}).filter(([k, v]) => rest.every((l) => l[k] === v)),
+  );
 }
 
 /** A Service's name and ports, for the chart's test hook. */

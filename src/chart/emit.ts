@@ -92,6 +92,17 @@ function inline(ctx: EmitContext, node: TNode): string {
   }
 }
 
+/** A map of (tokenized) strings as `key: value` lines at `indent`. */
+export function stringMapLines(
+  ctx: EmitContext,
+  map: { readonly [key: string]: string },
+  indent: number,
+): string[] {
+  return Object.entries(map).map(
+    ([k, v]) => `${' '.repeat(indent)}${scalarText(k)}: ${stringText(ctx, v)}`,
+  );
+}
+
 /** The template expression of a key of the object's values map `$v`. */
 export function valueExpr(key: string[]): string {
   return key.length ? `(index $v ${key.map(quote).join(' ')})` : '$v';

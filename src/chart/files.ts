@@ -22,8 +22,11 @@ export interface ChartParts {
   overlays: Record<string, JsonMap>;
   schema: object;
   services: ServicePorts[];
+  /** The (tokenized) labels every pod of the app carries. */
+  podLabels: { readonly [key: string]: string };
   /** Secret name → its keys. */
   secrets: ReadonlyMap<string, string[]>;
+  releaseName: (environment: string) => string;
 }
 
 /** All chart files, by chart-relative path, sorted. */
@@ -46,12 +49,13 @@ export function chartFiles(parts: ChartParts): Record<string, string> {
     'values.schema.json': `${JSON.stringify(parts.schema, null, 2)}\n`,
     'templates/_helpers.tpl': helpers(app),
     'templates/NOTES.txt': notes(parts.secrets),
-    'templates/tests/test-services.yaml': testHook(app, parts.services),
   };
+  const hook = testHook(app, parts.services, parts.podLabels);
+  if (hook) files['templates/tests/test-services.yaml'] = hook;
   parts.plans.forEach((p) => {
     files[`values-${p.environment}.yaml`] = valuesYaml(parts.overlays[p.environment]!, [
       `${p.environment}: what differs from values.yaml (plan ${p.hash}).`,
-      `helm upgrade --install ${app} . -n ${p.namespace} -f values-${p.environment}.yaml`,
+      `helm upgrade --install ${parts.releaseName(p.environment)} . -n ${p.namespace} -f values-${p.environment}.yaml`,
     ]);
   });
   for (const [file, docs] of parts.documents) {

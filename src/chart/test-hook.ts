@@ -1,11 +1,11 @@
 /**
  * The chart's `helm test` hook: a pod that opens a TCP connection to every port of every
- * enabled Service, and the two NetworkPolicies that let it through the plan's default-deny
+ * enabled Service (and gives up after two minutes), and the two NetworkPolicies that let it through the plan's default-deny
  * (egress from the test pod to the app's pods, ingress to them from the test pod). All three are
  * hooks, so they exist only while `helm test` runs. The pod meets the same rules as the app's
  * own: non-root, read-only root, no capabilities, no service account token, bounded resources.
  */
-import { quote, scalarText } from './emit';
+import { quote, scalarText, stringMapLines } from './emit';
 
 /** A Service's name and ports. */
 export interface ServicePorts {
@@ -13,8 +13,18 @@ export interface ServicePorts {
   ports: number[];
 }
 
-/** The test hook template of `app`, checking `services`. */
-export function testHook(app: string, services: readonly ServicePorts[]): string {
+/**
+ * The test hook template of `app`, checking `services`; `podLabels` are the (tokenized) labels
+ * every pod of the app carries, which the hook's NetworkPolicies select the app's pods by.
+ * No Services, no hook.
+ */
+export function testHook(
+  app: string,
+  services: readonly ServicePorts[],
+  podLabels: { readonly [key: string]: string },
+): string | undefined {
+  if (!services.length || !Object.keys(podLabels).length) return undefined;
+  const appPods = (indent: number) => stringMapLines({ chart: app }, podLabels, indent).join('\n');
   const part = scalarText(app);
   const name = (suffix: string) =>
     `${app.slice(0, 63 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
@@ -50,7 +60,7 @@ spec:
     - to:
         - podSelector:
             matchLabels:
-              app.kubernetes.io/part-of: ${part}
+${appPods(14)}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -63,7 +73,7 @@ ${hook('-1')}
 spec:
   podSelector:
     matchLabels:
-      app.kubernetes.io/part-of: ${part}
+${appPods(6)}
   policyTypes:
     - Ingress
   ingress:
@@ -84,6 +94,7 @@ metadata:
 ${hook('0')}
 spec:
   restartPolicy: Never
+  activeDeadlineSeconds: 120
   automountServiceAccountToken: false
   securityContext:
     runAsNonRoot: true

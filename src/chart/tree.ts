@@ -141,9 +141,16 @@ function lift(
   return { node: { t: 'value', key, tree }, ...(partial ? { guard: key } : {}) };
 }
 
-/** The `name` of every element, when each element is an object with a distinct string name. */
+/**
+ * The name of every element (its `name`, or its `metadata.name` as claim templates have it),
+ * when each element is an object with a distinct string name.
+ */
 function elementNames(a: Json[]): string[] | undefined {
-  const names = a.map((x) => (isMap(x) && typeof x.name === 'string' ? x.name : undefined));
+  const names = a.map((x) => {
+    if (!isMap(x)) return undefined;
+    const name = x.name ?? (isMap(x.metadata) ? x.metadata.name : undefined);
+    return typeof name === 'string' ? name : undefined;
+  });
   if (names.some((n) => n === undefined)) return undefined;
   return new Set(names).size === names.length ? (names as string[]) : undefined;
 }

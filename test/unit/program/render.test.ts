@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'yaml';
 import { findToolchain, renderManifests, secretEnvVar } from '../../../src/engine';
 import type { DeploymentPlan } from '../../../src/model/plan';
 import { loadEnvironment } from '../../../src/plan';
@@ -16,44 +15,9 @@ import { manifestsOf, REDACTED, type Manifest } from './support/manifests';
 import { recordPlan, secretConfig } from './support/recordings';
 import { CANARIES, referencePlan } from './support/reference-plan';
 import { checkRules } from './support/rules';
+import { dropEmpty, readRendered } from './support/rendered';
 
 const ROOT = path.resolve(__dirname, '../../..');
-
-/**
- * The provider's YAML writer leaves out zero and empty values of `omitempty` fields; these are
- * the ones the program sets, and for each the API default is that same zero, so dropping them
- * from the recorded side compares like with like (`maxUnavailable: 0` is an int-or-string and
- * is kept by the writer, so it is still compared).
- */
-const OMITTED_WHEN_EMPTY = new Set(['initialDelaySeconds', 'minReadySeconds', 'matchLabels']);
-function dropEmpty(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(dropEmpty);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(
-          ([k, x]) =>
-            !(
-              OMITTED_WHEN_EMPTY.has(k) &&
-              (x === 0 || (typeof x === 'object' && x !== null && !Object.keys(x).length))
-            ),
-        )
-        .map(([k, x]) => [k, dropEmpty(x)]),
-    );
-  }
-  return v;
-}
-
-function readRendered(dir: string): Array<{ file: string; text: string; manifest: Manifest }> {
-  return ['0-crd', '1-manifest']
-    .map((d) => path.join(dir, d))
-    .filter((d) => fs.existsSync(d))
-    .flatMap((d) => fs.readdirSync(d).map((f) => path.join(d, f)))
-    .map((file) => {
-      const text = fs.readFileSync(file, 'utf8');
-      return { file, text, manifest: parse(text) as Manifest };
-    });
-}
 
 describe('program: real engine render', function () {
   // Recording many real plans with the real SDKs takes a while on a shared 2-core machine.
