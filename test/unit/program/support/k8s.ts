@@ -40,7 +40,7 @@ export function podTemplateOf(m: Manifest): PodTemplateView | undefined {
   }
   if (POD_OWNERS.includes(m.kind)) return spec?.template as PodTemplateView | undefined;
   // A bare Pod (a chart's `helm test` hook) is its own template.
-  if (m.kind === 'Pod') return { metadata: m.metadata, spec } as PodTemplateView;
+  if (m.kind === 'Pod') return { metadata: m.metadata, spec } as unknown as PodTemplateView;
   return undefined;
 }
 
