@@ -31,7 +31,7 @@ export interface Chart {
 }
 
 /** One object across environments. */
-export interface ObjectAcross {
+interface ObjectAcross {
   nodeId: string;
   /** Per environment index: the object there, or undefined. */
   byEnv: (ChartObject | undefined)[];
@@ -73,38 +73,10 @@ export function buildChart(plans: readonly DeploymentPlan[]): Chart {
   const documents = new Map<string, string[]>();
   const podLabels: { [key: string]: string }[] = [];
   for (const obj of across) {
-    const present = obj.byEnv.flatMap((o, i) => (o ? [i] : []));
-    const first = obj.byEnv[present[0]!]!;
-    const raw = present.map((i) => obj.byEnv[i]!.body as Json);
-    const tokenized = present.map((i) =>
-      tokenize(obj.byEnv[i]!.body, {
-        namespace: plans[i]!.namespace,
-        instance: instanceName(app, plans[i]!.environment),
-      }),
-    );
-    podLabels.push(...tokenized.flatMap(podTemplateLabels));
-    const { tree, lifts } = buildTree(
-      { kind: first.info.kind, app, secrets: secretNames },
-      tokenized,
-      raw,
-    );
-    const root = first.nodeKind === 'namespace' ? ['namespace'] : [first.info.group, first.name];
-    if (first.nodeKind !== 'namespace') {
-      leaves.push({ path: [...root, 'enabled'], values: obj.byEnv.map((o) => o !== undefined) });
-    }
-    for (const lift of lifts) {
-      const fill = lift.values.find((v) => v !== undefined);
-      const values = obj.byEnv.map((o, i) => (o ? lift.values[present.indexOf(i)] : fill));
-      leaves.push({
-        path: [...root, ...lift.key],
-        values,
-        ...(lift.optional ? { optional: lift.optional } : {}),
-      });
-    }
-    const text = documentText({ chart: app }, first, root, tree);
-    const docs = documents.get(first.info.file) ?? [];
-    docs.push(text);
-    documents.set(first.info.file, docs);
+    const t = objectTemplate(obj, plans, secretNames);
+    leaves.push(...t.leaves);
+    podLabels.push(...t.podLabels);
+    documents.set(t.file, [...(documents.get(t.file) ?? []), t.text]);
   }
   leaves.sort((a, b) => groupRank(a.path[0]!) - groupRank(b.path[0]!));
   const values = Object.fromEntries(environments.map((e, i) => [e, envValues(leaves, i)]));
@@ -126,6 +98,48 @@ export function buildChart(plans: readonly DeploymentPlan[]): Chart {
     secrets: secretKeys(plans),
   });
   return { name: app, environments, files, values, releaseName };
+}
+
+/**
+ * One object's template document, the values it reads (with its `enabled` switch) per
+ * environment, and the labels of its pod template in each environment where it exists.
+ */
+function objectTemplate(
+  obj: ObjectAcross,
+  plans: readonly DeploymentPlan[],
+  secrets: ReadonlySet<string>,
+): { file: string; text: string; leaves: Leaf[]; podLabels: { [key: string]: string }[] } {
+  const app = plans[0]!.app;
+  const present = obj.byEnv.flatMap((o, i) => (o ? [i] : []));
+  const first = obj.byEnv[present[0]!]!;
+  const raw = present.map((i) => obj.byEnv[i]!.body as Json);
+  const tokenized = present.map((i) =>
+    tokenize(obj.byEnv[i]!.body, {
+      namespace: plans[i]!.namespace,
+      instance: instanceName(app, plans[i]!.environment),
+    }),
+  );
+  const { tree, lifts } = buildTree({ kind: first.info.kind, app, secrets }, tokenized, raw);
+  const namespace = first.nodeKind === 'namespace';
+  const root = namespace ? ['namespace'] : [first.info.group, first.name];
+  const leaves: Leaf[] = namespace
+    ? []
+    : [{ path: [...root, 'enabled'], values: obj.byEnv.map((o) => o !== undefined) }];
+  for (const lift of lifts) {
+    // An environment without the object keeps the first one's values, switched off.
+    const fill = lift.values.find((v) => v !== undefined);
+    leaves.push({
+      path: [...root, ...lift.key],
+      values: obj.byEnv.map((o, i) => (o ? lift.values[present.indexOf(i)] : fill)),
+      ...(lift.optional ? { optional: lift.optional } : {}),
+    });
+  }
+  return {
+    file: first.info.file,
+    text: documentText({ chart: app }, first, root, tree),
+    leaves,
+    podLabels: tokenized.flatMap(podTemplateLabels),
+  };
 }
 
 function validate(plans: readonly DeploymentPlan[]): void {
