@@ -8,11 +8,11 @@
 import { InputError } from '../model/errors';
 import { instanceName, type DeploymentPlan } from '../model/plan';
 import { chartFiles } from './files';
-import { isMap, type Json, type JsonMap } from './json';
+import { isMap, jsonEqual, type Json, type JsonMap } from './json';
 import { chartObjects, type ChartObject } from './objects';
 import { chartSchema } from './schema';
 import { documentText } from './document';
-import { tokenize } from './tokens';
+import { tokenize, type EnvNames } from './tokens';
 import { buildTree } from './tree';
 import { envValues, overlay, type Leaf } from './values';
 
@@ -113,12 +113,7 @@ function objectTemplate(
   const present = obj.byEnv.flatMap((o, i) => (o ? [i] : []));
   const first = obj.byEnv[present[0]!]!;
   const raw = present.map((i) => obj.byEnv[i]!.body as Json);
-  const tokenized = present.map((i) =>
-    tokenize(obj.byEnv[i]!.body, {
-      namespace: plans[i]!.namespace,
-      instance: instanceName(app, plans[i]!.environment),
-    }),
-  );
+  const tokenized = present.map((i) => tokenize(obj.byEnv[i]!.body, namesOf(plans[i]!)));
   const { tree, lifts } = buildTree({ kind: first.info.kind, app, secrets }, tokenized, raw);
   const namespace = first.nodeKind === 'namespace';
   const root = namespace ? ['namespace'] : [first.info.group, first.name];
@@ -126,11 +121,17 @@ function objectTemplate(
     ? []
     : [{ path: [...root, 'enabled'], values: obj.byEnv.map((o) => o !== undefined) }];
   for (const lift of lifts) {
-    // An environment without the object keeps the first one's values, switched off.
-    const fill = lift.values.find((v) => v !== undefined);
+    // An environment without the object shows the first one's values, switched off, unless
+    // they name that environment (its namespace or instance), which would only mislead.
+    const from = lift.values.findIndex((v) => v !== undefined);
+    const fill = from < 0 ? undefined : lift.values[from];
+    const names = from < 0 ? undefined : namesOf(plans[present[from]!]!);
+    const neutral = fill !== undefined && names && jsonEqual(tokenize(fill, names), fill);
     leaves.push({
       path: [...root, ...lift.key],
-      values: obj.byEnv.map((o, i) => (o ? lift.values[present.indexOf(i)] : fill)),
+      values: obj.byEnv.map((o, i) =>
+        o ? lift.values[present.indexOf(i)] : neutral ? fill : undefined,
+      ),
       ...(lift.optional ? { optional: lift.optional } : {}),
     });
   }
@@ -140,6 +141,11 @@ function objectTemplate(
     leaves,
     podLabels: tokenized.flatMap(podTemplateLabels),
   };
+}
+
+/** What an environment's plan calls its namespace and instance. */
+function namesOf(plan: DeploymentPlan): EnvNames {
+  return { namespace: plan.namespace, instance: instanceName(plan.app, plan.environment) };
 }
 
 function validate(plans: readonly DeploymentPlan[]): void {

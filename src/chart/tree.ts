@@ -89,7 +89,9 @@ function walk(
   if (rule || partial) return lift(lifts, rule?.key ?? valueKey(path), xs, raws, partial);
   const present = xs as Json[];
   const first = present[0]!;
-  if (present.every((x) => jsonEqual(x, first))) return { node: literal(ctx, path, first) };
+  if (present.every((x) => jsonEqual(x, first)) && !holdsTunable(ctx.kind, path, first)) {
+    return { node: literal(ctx, path, first) };
+  }
   if (present.every(isMap)) {
     const keys = [...new Set(present.flatMap((x) => Object.keys(x)))];
     const entries = keys.map((key) => {
@@ -139,6 +141,22 @@ function lift(
   lifts.push({ key, values: raws });
   const tree = xs.some((x) => x !== undefined && typeof x === 'object' && x !== null);
   return { node: { t: 'value', key, tree }, ...(partial ? { guard: key } : {}) };
+}
+
+/**
+ * Whether a subtree holds a field an operator tunes (or may add), which must stay a value even
+ * where every environment agrees on the whole subtree.
+ */
+function holdsTunable(kind: string, path: PathSeg[], v: Json): boolean {
+  if (tunable(kind, path, [v]) || (isMap(v) && optionalTunables(kind, path).length)) return true;
+  if (isMap(v)) return Object.entries(v).some(([k, x]) => holdsTunable(kind, [...path, k], x));
+  if (Array.isArray(v)) {
+    const names = elementNames(v);
+    return v.some((x, i) =>
+      holdsTunable(kind, [...path, names ? { name: names[i]! } : { index: i }], x),
+    );
+  }
+  return false;
 }
 
 /**

@@ -109,6 +109,26 @@ describe('chart: helm lint and template over every test plan', function () {
     for (const c of cases) assert.deepEqual(buildChart(c.plans).files, c.chart.files, c.label);
   });
 
+  it('makes every tunable field a value, even where all environments agree or only one has it', () => {
+    for (const c of cases) {
+      for (const chart of [c.chart, buildChart([c.plans[0]!])]) {
+        const templates = Object.entries(chart.files).filter(
+          ([f]) => f.startsWith('templates/') && !f.startsWith('templates/tests/'),
+        );
+        for (const [file, text] of templates) {
+          assert.doesNotMatch(text, /^\s+image: [^{]/m, `${c.label} ${file}: a literal image`);
+          assert.doesNotMatch(
+            text,
+            /^\s+(replicas|minReplicas|maxReplicas): \d/m,
+            `${c.label} ${file}`,
+          );
+          assert.doesNotMatch(text, /^\s+(cpu|memory|storage): [^{]/m, `${c.label} ${file}`);
+          assert.doesNotMatch(text, /^\s+host: [^{]/m, `${c.label} ${file}: a literal host`);
+        }
+      }
+    }
+  });
+
   it('Chart.yaml: appVersion is the plan hash (several environments: the hash of their hashes)', () => {
     const c = cases[0]!;
     for (const p of c.plans) {
