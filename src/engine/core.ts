@@ -17,6 +17,8 @@ import { PlanArchive } from './archive';
 import { checkTarget, NO_CHECK, type ClusterCheck } from './cluster-target';
 import { classifyEngineError } from './errors';
 import type { EventSink } from './events';
+import { helmProgram, helmStack } from './helm-delivery';
+import type { ReleaseIntent } from './helm-repair';
 import { numberVersions, toHistoryEntry } from './history-entry';
 import { StackLocks, type Release } from './lock';
 import { fileBackendUpdateCount, lockDirectory, readLocks } from './locks-on-disk';
@@ -69,6 +71,8 @@ export interface PreparedStack {
   secrets: SecretSync;
   /** What a cluster target's preflight let through (nothing for a render target). */
   cluster: ClusterCheck;
+  /** Under helm delivery: what the Release carries, kept once the operation succeeds. */
+  release?: ReleaseIntent;
 }
 
 /** The program of a stack that runs no resources: for history, outputs, config and state. */
@@ -142,49 +146,77 @@ export class EngineCore {
     return openStack(this.workspace().ws, project, environment, program, mode, tracked?.env);
   }
 
-  /** Archives the plan and opens its stack with the plan's program and every secret set. */
+  /**
+   * Archives the plan and opens its stack with the plan's program and every secret set. Under
+   * helm delivery, `repair` (default on) lets the Release put back objects that differ from
+   * the plan (`helm-repair.ts`); off where the operation must match a saved preview exactly.
+   */
   async prepare(
     plan: DeploymentPlan,
     env: Environment,
     mode: OpenMode,
     options: DeployOptions,
+    { repair = true }: { repair?: boolean } = {},
   ): Promise<PreparedStack> {
     throwIfAborted(options.signal);
     // A cluster (or registry) that lacks what the plan needs is refused here, before the
     // stack is touched.
-    const cluster = await checkTarget(plan, env);
+    const checked = await checkTarget(plan, env);
+    const { program, release } = await this.programFor(plan, env, checked, repair);
+    const cluster = release?.warning
+      ? { ...checked, warnings: [...checked.warnings, release.warning] }
+      : checked;
     this.archive.put(plan);
-    const stack = await this.open(plan.app, env.name, this.programFor(plan, env, cluster), mode);
+    const stack = await this.open(plan.app, env.name, program, mode);
     const secrets = await this.syncSecrets(stack, plan, options.missingSecrets);
     // An abort while preparing must stop the operation: the engine call is not running yet.
     throwIfAborted(options.signal);
-    return { stack, secrets, cluster };
+    return { stack, secrets, cluster, ...(release ? { release } : {}) };
   }
 
-  /** The inline program of `plan` on `env`'s target. */
-  programFor(plan: DeploymentPlan, env: Environment, cluster: ClusterCheck = NO_CHECK): PulumiFn {
+  /**
+   * The inline program of `plan` on `env`'s target, delivered as `env.delivery` says; under
+   * helm delivery also what its Release carries (`repair` as in `helm-repair.ts`).
+   */
+  async programFor(
+    plan: DeploymentPlan,
+    env: Environment,
+    cluster: ClusterCheck = NO_CHECK,
+    repair = false,
+  ): Promise<{ program: PulumiFn; release?: ReleaseIntent }> {
     const directory =
       env.target.kind === 'render'
         ? renderDirectory(this.layout, env.name, env.target.directory)
         : undefined;
-    return createProgram(plan, {
+    const options = {
       target: env.target,
       ...(directory ? { renderDirectory: directory } : {}),
       ...(env.target.kind === 'cluster'
         ? { omit: cluster.omit, readinessTimeoutSeconds: env.cluster.readinessTimeoutSeconds }
         : {}),
-    });
+    };
+    if (env.delivery !== 'helm') return { program: createProgram(plan, options) };
+    const helm = await helmStack(this.layout, plan, env, cluster.omit, repair);
+    return { program: helmProgram(plan, options, helm), release: helm.release };
   }
 
   /** Opens an existing stack with its deployed plan's program (refresh, destroy, drift). */
   async openDeployed(project: string, env: Environment): Promise<Stack> {
-    return this.open(project, env.name, await this.deployedProgram(project, env), 'select');
+    return (await this.openDeployedPlan(project, env)).stack;
   }
 
-  /** The program of the stack's deployed plan, or an empty one when none is archived. */
-  async deployedProgram(project: string, env: Environment): Promise<PulumiFn> {
+  /**
+   * Opens an existing stack with the program of its deployed plan (an empty one when none is
+   * archived), and returns that plan too.
+   */
+  async openDeployedPlan(
+    project: string,
+    env: Environment,
+  ): Promise<{ stack: Stack; plan?: DeploymentPlan }> {
     const plan = await this.deployedPlan(project, env.name);
-    return plan ? this.programFor(plan, env) : emptyProgram;
+    const program = plan ? (await this.programFor(plan, env)).program : emptyProgram;
+    const stack = await this.open(project, env.name, program, 'select');
+    return { stack, ...(plan ? { plan } : {}) };
   }
 
   /** The plan of the last successful update, when the stack has one (and it is archived here). */

@@ -42,7 +42,12 @@ export async function renderManifests(
       env: { ...(options.env ?? process.env), PULUMI_CONFIG_PASSPHRASE: '' },
       ...(options.toolchain ? { toolchain: options.toolchain } : {}),
     });
-    const renderEnv: Environment = { ...env, target: { kind: 'render', directory: staging } };
+    // A Helm release cannot be rendered; the manifests are the same objects the chart holds.
+    const renderEnv: Environment = {
+      ...env,
+      delivery: 'manifests',
+      target: { kind: 'render', directory: staging },
+    };
     const result = await engine.up(
       plan,
       { ...renderEnv, autoRollback: false },

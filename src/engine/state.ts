@@ -8,6 +8,9 @@
  * plans/<hash>.json   content-addressed archive of every plan previewed or deployed
  * update-plans/       Pulumi update plans saved by previews, for approval-bound ups
  * rendered/<env>/     YAML rendered by render targets
+ * charts/<app>/<env>/ the Helm chart of a helm-delivered stack, rewritten from the plan of
+ *                     each operation before its release is checked or installed
+ * charts/<app>/<env>.release.json  the chart digest and description its release last got
  * processes/          one record per running operation: its engine processes (pids, start times)
  * quarantine/         broken backend files that recover replaced or moved aside, kept as found
  * ```
@@ -26,6 +29,7 @@ export interface StateLayout {
   plansDir: string;
   updatePlansDir: string;
   renderedDir: string;
+  chartsDir: string;
   processesDir: string;
   quarantineDir: string;
 }
@@ -41,6 +45,7 @@ export function stateLayout(root: string): StateLayout {
     plansDir: join(abs, 'plans'),
     updatePlansDir: join(abs, 'update-plans'),
     renderedDir: join(abs, 'rendered'),
+    chartsDir: join(abs, 'charts'),
     processesDir: join(abs, 'processes'),
     quarantineDir: join(abs, 'quarantine'),
   };

@@ -5,6 +5,7 @@ import type { UpResult } from '../../model/operations';
 import type { DeploymentPlan } from '../../model/plan';
 import type { DeployOptions, EngineCore, PreparedStack } from '../core';
 import { StepRecorder } from '../events';
+import { writeReleaseRecord } from '../helm-repair';
 import { maskOutputs, updateMessage } from '../history-entry';
 import { explainFailedUpdate } from './diagnose';
 import { placeholderWarnings } from './warnings';
@@ -18,7 +19,7 @@ export interface UpOptions extends DeployOptions {
 /** Applies `plan` on a prepared stack; an engine failure is a `failed` result. */
 export async function apply(
   core: EngineCore,
-  { stack, secrets, cluster }: PreparedStack,
+  { stack, secrets, cluster, release }: PreparedStack,
   plan: DeploymentPlan,
   env: Environment,
   action: 'up' | 'rollback',
@@ -44,6 +45,7 @@ export async function apply(
         ...(options.signal ? { signal: options.signal } : {}),
       }),
     );
+    if (release) writeReleaseRecord(core.layout, plan.app, env.name, release.record);
     return {
       ...base,
       status: 'succeeded',

@@ -20,7 +20,10 @@ export function preview(
   options: PreviewOptions = {},
 ): Promise<PreviewResult> {
   return core.exclusive(plan.app, env.name, async () => {
-    const { stack, secrets, cluster } = await core.prepare(plan, env, 'create-or-select', options);
+    // A saved preview is what an approved up must do exactly: no helm repair in either.
+    const { stack, secrets, cluster } = await core.prepare(plan, env, 'create-or-select', options, {
+      repair: !options.saveUpdatePlan,
+    });
     const recorder = new StepRecorder(options.onEvent, secrets.values);
     const updatePlan = options.saveUpdatePlan ? core.newUpdatePlanPath(plan, env) : undefined;
     await core.call(plan.app, env.name, secrets.values, () =>

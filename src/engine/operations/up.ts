@@ -16,7 +16,9 @@ export function up(
   options: UpOptions = {},
 ): Promise<UpResult> {
   return core.exclusive(plan.app, env.name, async () => {
-    const prepared = await core.prepare(plan, env, 'create-or-select', options);
+    const prepared = await core.prepare(plan, env, 'create-or-select', options, {
+      repair: !options.updatePlan,
+    });
     const result = await apply(core, prepared, plan, env, 'up', options);
     if (result.status !== 'failed' || !env.autoRollback) return result;
     const lastGood = await core.lastGoodPlan(plan.app, env.name);
@@ -24,7 +26,8 @@ export function up(
     const good = core.archive.get(lastGood);
     const back = await apply(
       core,
-      await core.prepare(good, env, 'select', options),
+      // The release differs from the good plan because this up just failed, not by hand.
+      await core.prepare(good, env, 'select', options, { repair: false }),
       good,
       env,
       'rollback',
