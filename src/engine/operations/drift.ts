@@ -1,10 +1,14 @@
 /**
  * Drift: a refresh preview of a cluster stack, reported as the resources changed or deleted
- * out of band and, for each, the fields that differ. Changes nothing; `up` corrects it.
+ * out of band and, for each, the fields that differ. Changes nothing; `up` corrects it. A
+ * helm-delivered stack's refresh sees its out-of-chart resources and the Release (deleted
+ * when someone uninstalled it), not the objects inside the release: those are read from the
+ * cluster and compared with the deployed plan (`chart-drift.ts`).
  */
 import type { EngineEvent } from '@pulumi/pulumi/automation';
-import type { Environment } from '../../model/environment';
+import type { ClusterTarget, Environment } from '../../model/environment';
 import type { DriftResult } from '../../model/operations';
+import { chartDrift } from '../chart-drift';
 import type { DeployOptions, EngineCore } from '../core';
 import { driftFields } from '../drift-diff';
 import { urnName } from '../events';
@@ -19,7 +23,7 @@ export async function drift(
 ): Promise<DriftResult> {
   requireCluster(env, 'compare with');
   return core.exclusive(project, env.name, async () => {
-    const stack = await core.openDeployed(project, env);
+    const { stack, plan } = await core.openDeployedPlan(project, env);
     const seen = new Map<string, DriftResult['resources'][number] | undefined>();
     const onEvent = (event: EngineEvent): void => {
       const m = event.resourcePreEvent?.metadata ?? event.resOutputsEvent?.metadata;
@@ -34,7 +38,9 @@ export async function drift(
     await core.call(project, env.name, [], () =>
       stack.previewRefresh({ onEvent, ...(options.signal ? { signal: options.signal } : {}) }),
     );
-    const resources = [...seen.values()]
+    const inChart =
+      plan && env.delivery === 'helm' ? await chartDrift(plan, env.target as ClusterTarget) : [];
+    const resources = [...seen.values(), ...inChart]
       .filter((r): r is DriftResult['resources'][number] => r !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name));
     return { project, environment: env.name, drifted: resources.length > 0, resources };

@@ -1,0 +1,131 @@
+/**
+ * Drift of the objects a helm-delivered stack keeps in its chart. Pulumi holds those objects
+ * as one Release, and the provider's refresh of a Release reads Helm's release record, never
+ * the objects themselves: a Deployment scaled by hand is invisible to a refresh preview. So
+ * each object of the deployed plan's chart is read from the cluster by name and compared with
+ * what the plan declares, at the same fields manifest drift compares (`drift-diff.ts`), and
+ * reported under the name and type the object's resource has under manifest delivery.
+ *
+ * Manifest drift compares the live object with the one recorded at deploy time, both as the
+ * API server returns them; here the declared object stands in for the recorded one. The API
+ * server leaves out fields at their zero value (`readOnly: false`, `initialDelaySeconds: 0`,
+ * empty lists), so such declared fields are not compared: a change of one of them from its
+ * zero value is the one drift this check does not see.
+ */
+import { ApisApi, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { bounded, clusterClient, statusCode } from '../cluster/client';
+import type { ClusterTarget } from '../model/environment';
+import type { DriftResult } from '../model/operations';
+import type { DeploymentPlan } from '../model/plan';
+import { declareResources, isOutsideChart, resourceName } from '../program';
+import { driftFields } from './drift-diff';
+
+type DriftEntry = DriftResult['resources'][number];
+type Decl = ReturnType<typeof declareResources>[number];
+
+/** API groups of the SDK class names (`k8s.<group>.<version>.<Kind>`); `core` has none. */
+const GROUPS: Record<string, string> = {
+  core: '',
+  apps: 'apps',
+  batch: 'batch',
+  networking: 'networking.k8s.io',
+  autoscaling: 'autoscaling',
+  policy: 'policy',
+};
+
+/**
+ * The chart objects of `plan` that differ on `target`'s cluster from what the plan declares,
+ * or are gone. An object whose API the cluster does not serve (a ServiceMonitor without the
+ * Prometheus operator's CRD) is not compared: preflight left it out of the chart. Throws the
+ * cluster's `ClusterUnreachableError` when it cannot be read.
+ */
+export async function chartDrift(
+  plan: DeploymentPlan,
+  target: ClusterTarget,
+): Promise<DriftEntry[]> {
+  const client = clusterClient(target);
+  const groups = await bounded(client, 'listing API groups', () =>
+    client.kc.makeApiClient(ApisApi).getAPIVersions(),
+  );
+  const served = new Set(groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion)));
+  const api = KubernetesObjectApi.makeApiClient(client.kc);
+  const kinds = new Map(plan.nodes.map((n) => [n.id, n.kind]));
+  // A render target declares exactly the objects the chart templates (`src/chart/objects.ts`).
+  const decls = declareResources(plan, { kind: 'render' }).filter(
+    (d) => !isOutsideChart(kinds.get(d.nodeId)!),
+  );
+  const entries = await Promise.all(
+    decls.map(async (decl): Promise<DriftEntry | undefined> => {
+      const { apiVersion, kind, type } = objectType(decl);
+      if (apiVersion.includes('/') && !served.has(apiVersion)) return undefined;
+      const name = String((decl.args.metadata as { name: string }).name);
+      const live = await bounded(client, `reading ${kind} ${plan.namespace}/${name}`, async () => {
+        try {
+          const header = { apiVersion, kind, metadata: { name, namespace: plan.namespace } };
+          return await api.read<KubernetesObject>(header);
+        } catch (err) {
+          if (statusCode(err) === 404) return undefined;
+          throw err;
+        }
+      });
+      const entry = { type, name: resourceName(decl.nodeId) };
+      if (!live) return { ...entry, change: 'deleted', fields: [] };
+      const declared = withoutZeroFields(decl.args) as Record<string, unknown>;
+      const fields = driftFields(
+        type,
+        declared,
+        declared,
+        wireForm(live) as Record<string, unknown>,
+      );
+      return fields.length ? { ...entry, change: 'changed', fields } : undefined;
+    }),
+  );
+  return entries.filter((e): e is DriftEntry => e !== undefined);
+}
+
+/**
+ * An object as the client library hands it back (its typed models rename fields that are
+ * reserved words, `from` → `_from`, and turn timestamps into Dates) in the API's own form.
+ */
+function wireForm(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (Array.isArray(v)) return v.map(wireForm);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => [k.replace(/^_/, ''), wireForm(x)]),
+  );
+}
+
+/** `v` without the object fields whose value is false, 0, '', or an empty list or object. */
+function withoutZeroFields(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutZeroFields);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const kept = withoutZeroFields(x);
+    const empty =
+      kept === false ||
+      kept === 0 ||
+      kept === '' ||
+      (Array.isArray(kept) && kept.length === 0) ||
+      (typeof kept === 'object' && kept !== null && Object.keys(kept).length === 0);
+    if (!empty) out[k] = kept;
+  }
+  return out;
+}
+
+/** The object's apiVersion and kind, and the Pulumi type token its resource would have. */
+function objectType(decl: Decl): { apiVersion: string; kind: string; type: string } {
+  if (decl.cls === 'k8s.apiextensions.CustomResource') {
+    const apiVersion = String(decl.args.apiVersion);
+    const kind = String(decl.args.kind);
+    return { apiVersion, kind, type: `kubernetes:${apiVersion}:${kind}` };
+  }
+  const [, group = '', version = '', kind = ''] = decl.cls.split('.');
+  const apiGroup = GROUPS[group];
+  if (apiGroup === undefined) throw new Error(`internal: no API group for ${decl.cls}`);
+  const apiVersion = apiGroup ? `${apiGroup}/${version}` : version;
+  return { apiVersion, kind, type: `kubernetes:${apiGroup || 'core'}/${version}:${kind}` };
+}
