@@ -9,6 +9,8 @@ import { runStackCli } from './secrets';
 
 /** Pulumi's marker of a secret value in an exported state (`sig.Secret`). */
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+/** The Kubernetes provider's Helm release, which keeps its own inputs as one secret. */
+const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
 
 /** Every string leaf of every secret in `stack`'s state, decrypted; sorted, no duplicates. */
 export async function stateSecretValues(stack: Stack): Promise<string[]> {
@@ -27,6 +29,15 @@ function collect(node: unknown, into: Set<string>): void {
   if (Array.isArray(node)) for (const x of node) collect(x, into);
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
+    if (o.type === HELM_RELEASE && o.outputs && typeof o.outputs === 'object') {
+      // A Release's state holds its inputs (chart path, namespace, release name, description)
+      // wrapped whole as a secret, whatever they are: masking them would blank the namespace
+      // out of every diagnosis. Only secrets inside them count.
+      const { __inputs: inputs, ...outputs } = o.outputs as Record<string, unknown>;
+      collect({ ...o, type: undefined, outputs }, into);
+      collect(unwrapped(inputs), into);
+      return;
+    }
     if (SECRET_SIG in o && typeof o.plaintext === 'string') {
       let value: unknown;
       try {
@@ -38,6 +49,18 @@ function collect(node: unknown, into: Set<string>): void {
       return;
     }
     for (const x of Object.values(o)) collect(x, into);
+  }
+}
+
+/** A decrypted secret's value (its plaintext parsed), anything else as it is. */
+function unwrapped(v: unknown): unknown {
+  const o = v as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object' || !(SECRET_SIG in o) || typeof o.plaintext !== 'string')
+    return v;
+  try {
+    return JSON.parse(o.plaintext);
+  } catch {
+    return undefined;
   }
 }
 

@@ -13,6 +13,7 @@ import { DiagnosisSchema, type Diagnosis } from '../../model/diagnosis';
 import type { ClusterTarget, Environment } from '../../model/environment';
 import { NotFoundError, StackpilotError } from '../../model/errors';
 import type { DeploymentPlan } from '../../model/plan';
+import type { DiagnosisSnapshot } from '../../model/snapshot';
 import { causeLines, explainClusterFailure } from '../cluster-target';
 import { emptyProgram, throwIfAborted, type EngineCore } from '../core';
 import { redact } from '../redact';
@@ -46,7 +47,9 @@ export async function diagnose(
   throwIfAborted(options.signal);
   const client = clusterClient(env.target as ClusterTarget);
   const [snapshot, secrets] = await Promise.all([
-    readDiagnosisSnapshot(client, plan.namespace, { logs: true }),
+    readDiagnosisSnapshot(client, plan.namespace, { logs: true }).then((s) =>
+      releaseOwned(s, plan, env),
+    ),
     openIfExists(core, project, env.name).then((stack) =>
       stackSecrets(core, stack, plan, project, env.name, [], { config: true }),
     ),
@@ -82,9 +85,11 @@ export async function explainFailedUpdate(
 ): Promise<FailureExplanation> {
   if (env.target.kind !== 'cluster') return { causes: [] };
   try {
-    const snapshot = await readDiagnosisSnapshot(clusterClient(env.target), plan.namespace, {
-      logs: true,
-    });
+    const snapshot = releaseOwned(
+      await readDiagnosisSnapshot(clusterClient(env.target), plan.namespace, { logs: true }),
+      plan,
+      env,
+    );
     const causes = causeLines(snapshot);
     try {
       const secrets = await stackSecrets(core, stack, plan, plan.app, env.name, known, {
@@ -107,6 +112,27 @@ export async function explainFailedUpdate(
     const causes = await explainClusterFailure(plan, env);
     return { causes: causes.map((c) => redact(c, known)), note: noDiagnosis(err, known) };
   }
+}
+
+/**
+ * `snapshot` as stackpilot's own under helm delivery: Helm labels every object it installs
+ * `app.kubernetes.io/managed-by: Helm`, so the plan's NetworkPolicies would read as someone
+ * else's. A policy named like one of the plan's is the release's (Helm refuses to install over
+ * an object it does not own), hence stackpilot's.
+ */
+export function releaseOwned(
+  snapshot: DiagnosisSnapshot,
+  plan: DeploymentPlan,
+  env: Environment,
+): DiagnosisSnapshot {
+  if (env.delivery !== 'helm') return snapshot;
+  const planned = new Set(plan.nodes.filter((n) => n.kind === 'network-policy').map((n) => n.name));
+  return {
+    ...snapshot,
+    networkPolicies: snapshot.networkPolicies.map((p) =>
+      planned.has(p.name) ? { ...p, managed: true } : p,
+    ),
+  };
 }
 
 /** Every string of `diagnosis` with each secret value (and its base64 form) masked. */
