@@ -48,42 +48,35 @@ else
   failed=1
 fi
 
-# --- kube-score --------------------------------------------------------------------------------
-if [ -x "$DIR/bin/kube-score" ] && "$DIR/bin/kube-score" version 2>/dev/null | grep -q "version: $KUBE_SCORE_VERSION,"; then
-  log "kube-score $KUBE_SCORE_VERSION: cached"
-elif command -v go >/dev/null; then
-  log "building kube-score $KUBE_SCORE_VERSION (go install)"
-  # The version is stamped in, so that `kube-score version` says what the cache holds.
-  if GOBIN="$DIR/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath \
-    -ldflags "-X main.version=$KUBE_SCORE_VERSION" \
-    "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"; then
-    log "kube-score installed"
+# --- Go-built checkers --------------------------------------------------------------------------
+# go_tool NAME VERSION CACHED_CMD LDFLAGS PACKAGE: builds NAME with `go install` unless
+# CACHED_CMD (a shell test) says the cache already holds that version. The version is stamped
+# in with LDFLAGS, so that the tool's own version command says what the cache holds.
+go_tool() {
+  local name=$1 version=$2 cached=$3 ldflags=$4 package=$5
+  if [ -x "$DIR/bin/$name" ] && eval "$cached"; then
+    log "$name $version: cached"
+  elif command -v go >/dev/null; then
+    log "building $name $version (go install)"
+    if GOBIN="$DIR/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath \
+      -ldflags "$ldflags" "$package@$version"; then
+      log "$name installed"
+    else
+      log "ERROR: $name did not build"
+      failed=1
+    fi
   else
-    log "ERROR: kube-score did not build"
+    log "ERROR: go not found; $name not installed"
     failed=1
   fi
-else
-  log "ERROR: go not found; kube-score not installed"
-  failed=1
-fi
+}
 
-# --- helm --------------------------------------------------------------------------------------
-if [ -x "$DIR/bin/helm" ] && "$DIR/bin/helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$HELM_VERSION"; then
-  log "helm $HELM_VERSION: cached"
-elif command -v go >/dev/null; then
-  log "building helm $HELM_VERSION (go install)"
-  if GOBIN="$DIR/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath \
-    -ldflags "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"; then
-    log "helm installed"
-  else
-    log "ERROR: helm did not build"
-    failed=1
-  fi
-else
-  log "ERROR: go not found; helm not installed"
-  failed=1
-fi
+go_tool kube-score "$KUBE_SCORE_VERSION" \
+  '"$DIR/bin/kube-score" version 2>/dev/null | grep -q "version: $KUBE_SCORE_VERSION,"' \
+  "-X main.version=$KUBE_SCORE_VERSION" github.com/zegl/kube-score/cmd/kube-score
+go_tool helm "$HELM_VERSION" \
+  '"$DIR/bin/helm" version --template "{{.Version}}" 2>/dev/null | grep -qx "$HELM_VERSION"' \
+  "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" helm.sh/helm/v3/cmd/helm
 
 log "done (cache: $DIR)"
 exit "$failed"
