@@ -28,7 +28,13 @@ export function testHook(
   const part = scalarText(app);
   const name = (suffix: string) =>
     `${app.slice(0, 63 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
-  const hook = (weight: string) => `  annotations:
+  /** Metadata of one hook object: its name, the release namespace, labels and hook annotations. */
+  const metadata = (suffix: string, weight: string, extraLabel = '') => `metadata:
+  name: ${name(suffix)}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "${app}.labels" (dict) | nindent 4 }}${extraLabel}
+  annotations:
     helm.sh/hook: test
     helm.sh/hook-weight: "${weight}"
     helm.sh/hook-delete-policy: before-hook-creation`;
@@ -43,12 +49,7 @@ export function testHook(
   return `{{- if .Values.tests.enabled }}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata:
-  name: ${name('test-egress')}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "${app}.labels" (dict) | nindent 4 }}
-${hook('-1')}
+${metadata('test-egress', '-1')}
 spec:
   podSelector:
     matchLabels:
@@ -64,12 +65,7 @@ ${appPods(14)}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata:
-  name: ${name('test-ingress')}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "${app}.labels" (dict) | nindent 4 }}
-${hook('-1')}
+${metadata('test-ingress', '-1')}
 spec:
   podSelector:
     matchLabels:
@@ -85,13 +81,7 @@ ${appPods(6)}
 ---
 apiVersion: v1
 kind: Pod
-metadata:
-  name: ${name('test-services')}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "${app}.labels" (dict) | nindent 4 }}
-    app.kubernetes.io/component: helm-test
-${hook('0')}
+${metadata('test-services', '0', '\n    app.kubernetes.io/component: helm-test')}
 spec:
   restartPolicy: Never
   activeDeadlineSeconds: 120
