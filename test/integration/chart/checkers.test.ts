@@ -13,12 +13,13 @@ import {
   runCheckov,
   runKubernetesValidate,
   runKubeScore,
+  writeForCheckers,
   type Checker,
   type WrittenManifest,
 } from '../../unit/program/support/checkers';
 import { exceptionFor, loadExceptions } from '../../unit/program/support/exceptions';
 import { formatFinding, type Finding } from '../../unit/program/support/findings';
-import { writeManifests, type Manifest } from '../../unit/program/support/manifests';
+import type { Manifest } from '../../unit/program/support/manifests';
 import { checkRules } from '../../unit/program/support/rules';
 import { assertHelm, chartCases, objectsOf, template } from './support';
 
@@ -47,12 +48,7 @@ describe('chart: best-practice checkers on what the charts template', function (
         assert.equal(r.status, 0, `${label}: ${r.stderr}`);
         const manifests = objectsOf(r.stdout);
         const dir = path.join(root, `${i}-${plan.environment}`);
-        const files = writeManifests(manifests, dir).map((file, j) => ({
-          file,
-          plan: label,
-          env: plan.environment,
-          manifest: manifests[j]!,
-        }));
+        const files = writeForCheckers(manifests, dir, label, plan.environment);
         outputs.push({ label, env: plan.environment, manifests, files });
       }
     }

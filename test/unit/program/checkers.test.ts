@@ -15,12 +15,13 @@ import {
   runCheckov,
   runKubernetesValidate,
   runKubeScore,
+  writeForCheckers,
   type Checker,
   type WrittenManifest,
 } from './support/checkers';
 import { exceptionFor, loadExceptions, type CheckerException } from './support/exceptions';
 import { formatFinding, type Finding } from './support/findings';
-import { manifestsOf, writeManifests, type Manifest } from './support/manifests';
+import { manifestsOf, type Manifest } from './support/manifests';
 import { allPlans, expectedPlanLabels } from './support/plans';
 import { recordPlan } from './support/recordings';
 import { checkRules } from './support/rules';
@@ -86,12 +87,7 @@ describe('program: best-practice checkers on the rendered manifests', function (
         root,
         `${String(i).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-')}`,
       );
-      const files = writeManifests(manifests, dir).map((file, j) => ({
-        file,
-        plan: label,
-        env: plan.environment,
-        manifest: manifests[j]!,
-      }));
+      const files = writeForCheckers(manifests, dir, label, plan.environment);
       plans.push({ label, env: plan.environment, manifests, files });
     }
   });
@@ -186,12 +182,7 @@ describe('program: best-practice checkers on the rendered manifests', function (
         const bad = structuredClone(BAD);
         if (checker.name === 'kubernetes-validate')
           (bad[0]!.spec as { replicas: unknown }).replicas = 'three';
-        const files = writeManifests(bad, dir).map((file, j) => ({
-          file,
-          plan: 'control',
-          env: 'control',
-          manifest: bad[j]!,
-        }));
+        const files = writeForCheckers(bad, dir, 'control', 'control');
         const findings =
           checker.name === 'checkov'
             ? runCheckov(checker, dir, files)

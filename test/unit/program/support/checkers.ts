@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Finding } from './findings';
-import type { Manifest } from './manifests';
+import { writeManifests, type Manifest } from './manifests';
 
 export const CHECKERS_DIR =
   process.env.STACKPILOT_CHECKERS_DIR ?? path.join(os.homedir(), '.cache/stackpilot/checkers');
@@ -27,6 +27,21 @@ export interface WrittenManifest {
   plan: string;
   env: string;
   manifest: Manifest;
+}
+
+/** Writes `manifests` one file per object into `dir`, labelled with their plan and environment. */
+export function writeForCheckers(
+  manifests: readonly Manifest[],
+  dir: string,
+  plan: string,
+  env: string,
+): WrittenManifest[] {
+  return writeManifests(manifests, dir).map((file, j) => ({
+    file,
+    plan,
+    env,
+    manifest: manifests[j]!,
+  }));
 }
 
 function probe(name: Checker['name'], bin: string, args: string[], pattern: RegExp): Checker {
