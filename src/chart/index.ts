@@ -5,4 +5,4 @@
 export { buildChart, type Chart } from './build';
 export { writeChart, type WriteChartOptions } from './write';
 export { GENERATED_ANNOTATION } from './files';
-export { outsideChart } from './objects';
+export { chartObjects, outsideChart, type ChartObject } from './objects';

@@ -17,21 +17,11 @@ import { bounded, clusterClient, statusCode } from '../cluster/client';
 import type { ClusterTarget } from '../model/environment';
 import type { DriftResult } from '../model/operations';
 import type { DeploymentPlan } from '../model/plan';
-import { declareResources, isOutsideChart, resourceName } from '../program';
+import { chartObjects } from '../chart';
+import { resourceName } from '../program';
 import { driftFields } from './drift-diff';
 
 type DriftEntry = DriftResult['resources'][number];
-type Decl = ReturnType<typeof declareResources>[number];
-
-/** API groups of the SDK class names (`k8s.<group>.<version>.<Kind>`); `core` has none. */
-const GROUPS: Record<string, string> = {
-  core: '',
-  apps: 'apps',
-  batch: 'batch',
-  networking: 'networking.k8s.io',
-  autoscaling: 'autoscaling',
-  policy: 'policy',
-};
 
 /**
  * The chart objects of `plan` that differ on `target`'s cluster from what the plan declares,
@@ -49,16 +39,13 @@ export async function chartDrift(
   );
   const served = new Set(groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion)));
   const api = KubernetesObjectApi.makeApiClient(client.kc);
-  const kinds = new Map(plan.nodes.map((n) => [n.id, n.kind]));
-  // A render target declares exactly the objects the chart templates (`src/chart/objects.ts`).
-  const decls = declareResources(plan, { kind: 'render' }).filter(
-    (d) => !isOutsideChart(kinds.get(d.nodeId)!),
-  );
+  // The chart's own objects, less the Namespace, which a delivered chart leaves to Pulumi.
+  const objects = chartObjects(plan).filter((o) => o.nodeKind !== 'namespace');
   const entries = await Promise.all(
-    decls.map(async (decl): Promise<DriftEntry | undefined> => {
-      const { apiVersion, kind, type } = objectType(decl);
+    objects.map(async ({ nodeId, name, body }): Promise<DriftEntry | undefined> => {
+      const apiVersion = String(body.apiVersion);
+      const kind = String(body.kind);
       if (apiVersion.includes('/') && !served.has(apiVersion)) return undefined;
-      const name = String((decl.args.metadata as { name: string }).name);
       const live = await bounded(client, `reading ${kind} ${plan.namespace}/${name}`, async () => {
         try {
           const header = { apiVersion, kind, metadata: { name, namespace: plan.namespace } };
@@ -68,9 +55,11 @@ export async function chartDrift(
           throw err;
         }
       });
-      const entry = { type, name: resourceName(decl.nodeId) };
+      const type = `kubernetes:${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}:${kind}`;
+      const entry = { type, name: resourceName(nodeId) };
       if (!live) return { ...entry, change: 'deleted', fields: [] };
-      const declared = withoutZeroFields(decl.args) as Record<string, unknown>;
+      const { apiVersion: _v, kind: _k, ...args } = body;
+      const declared = withoutZeroFields(args) as Record<string, unknown>;
       const fields = driftFields(
         type,
         declared,
@@ -114,18 +103,4 @@ function withoutZeroFields(v: unknown): unknown {
     if (!empty) out[k] = kept;
   }
   return out;
-}
-
-/** The object's apiVersion and kind, and the Pulumi type token its resource would have. */
-function objectType(decl: Decl): { apiVersion: string; kind: string; type: string } {
-  if (decl.cls === 'k8s.apiextensions.CustomResource') {
-    const apiVersion = String(decl.args.apiVersion);
-    const kind = String(decl.args.kind);
-    return { apiVersion, kind, type: `kubernetes:${apiVersion}:${kind}` };
-  }
-  const [, group = '', version = '', kind = ''] = decl.cls.split('.');
-  const apiGroup = GROUPS[group];
-  if (apiGroup === undefined) throw new Error(`internal: no API group for ${decl.cls}`);
-  const apiVersion = apiGroup ? `${apiGroup}/${version}` : version;
-  return { apiVersion, kind, type: `kubernetes:${apiGroup || 'core'}/${version}:${kind}` };
 }
