@@ -42,13 +42,25 @@ export class InputError extends StackpilotError {
   constructor(
     message: string,
     readonly issues: InputIssue[] = [],
+    code = 'invalid_input',
   ) {
     super(
       issues.length
         ? `${message}\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`
         : message,
-      'invalid_input',
+      code,
     );
+  }
+}
+
+/**
+ * Input that is well formed but cannot be used as it is: an AppModel without components, an
+ * uploaded AppModel that carries a secret's value. Still an InputError (the CLI exits with
+ * invalid input); the HTTP API answers it with 422 instead of 400.
+ */
+export class UnusableInputError extends InputError {
+  constructor(message: string, issues: InputIssue[] = [], code = 'unusable_input') {
+    super(message, issues, code);
   }
 }
 

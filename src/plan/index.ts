@@ -9,7 +9,7 @@ export {
   resolveEnvironment,
   type EnvironmentSettings,
 } from './environment';
-export { planDeployment, validateAppModel, type PlanOptions } from './planner';
+export { planDeployment, requireComponents, validateAppModel, type PlanOptions } from './planner';
 export { renderReport } from './report';
 export { diffPlans, formatPlanDiff, type PlanDiff, type NodeChange } from './diff';
 export { builtinSkills } from './skills';

@@ -6,7 +6,7 @@
 import { AppModelSchema, type AppModel } from '../model/app';
 import { contentHash } from '../model/canonical';
 import { EnvironmentSchema, type Environment } from '../model/environment';
-import { InputError, SkillError, type InputIssue } from '../model/errors';
+import { InputError, SkillError, UnusableInputError, type InputIssue } from '../model/errors';
 import { DeploymentPlanSchema, type Decision, type DeploymentPlan } from '../model/plan';
 import { externalSkill, type ExternalSkillSpec } from './external-skill';
 import { buildGraph, CycleError, findCycle } from './graph';
@@ -28,7 +28,32 @@ export interface PlanOptions {
   previous?: DeploymentPlan;
 }
 
-/** Validates an AppModel beyond its schema: unique names, no dangling edges, no call cycles. */
+/**
+ * Refuses an AppModel without components with an `UnusableInputError` (code `no_components`)
+ * naming the app and, when given, the repository it was analyzed from: an analysis that found
+ * nothing (an empty or wrong directory) must never become a plan of only a Namespace and its
+ * policies, deployed as if it were the app.
+ */
+export function requireComponents(app: Pick<AppModel, 'name' | 'components'>, repo?: string): void {
+  if (app.components.length > 0) return;
+  const what = repo ? `the repository ${repo} (app ${app.name})` : `app ${app.name}`;
+  throw new UnusableInputError(
+    `${what} has no components: nothing was found to deploy, so nothing is planned`,
+    [
+      {
+        field: 'components',
+        message:
+          'no component detected; check that the directory is the application repository (a package.json, pyproject.toml, Dockerfile, compose file or stackpilot.yaml)',
+      },
+    ],
+    'no_components',
+  );
+}
+
+/**
+ * Validates an AppModel beyond its schema: at least one component ({@link requireComponents}),
+ * unique names, no dangling edges, no call cycles.
+ */
 export function validateAppModel(input: unknown): AppModel {
   const parsed = AppModelSchema.safeParse(input);
   if (!parsed.success)
@@ -37,6 +62,7 @@ export function validateAppModel(input: unknown): AppModel {
       parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
     );
   const app = parsed.data;
+  requireComponents(app);
   const issues: InputIssue[] = [];
   const components = new Set<string>();
   app.components.forEach((c, i) => {

@@ -8,6 +8,7 @@ import type { DeploymentPlan } from '../model/plan';
 import type { Clock, Store } from '../store';
 import type { Metrics } from './metrics';
 import type { OperationRunner } from './runner';
+import type { SelectedSkills, ServerSkills } from './skills';
 
 /** The engine operations the server uses (the real `Engine` has them all). */
 export type EngineLike = Pick<
@@ -30,8 +31,16 @@ export interface Pipeline {
   analyze(root: string, within?: readonly string[]): Promise<AppModel>;
   /** The environment `name`, resolved from the configured stacks directory. */
   loadEnvironment(name: string): Promise<Environment>;
-  /** Plans `app` for `env`; `previous` is the plan the stack runs now (blue-green picks the other colour). */
-  plan(app: AppModel, env: Environment, previous?: DeploymentPlan): Promise<DeploymentPlan>;
+  /**
+   * Plans `app` for `env` with the built-in skills plus `skills` (the server's own, selected by
+   * `selectSkills`); `previous` is the plan the stack runs now (blue-green picks the other colour).
+   */
+  plan(
+    app: AppModel,
+    env: Environment,
+    previous?: DeploymentPlan,
+    skills?: SelectedSkills,
+  ): Promise<DeploymentPlan>;
   /** Markdown report of a plan. */
   report(plan: DeploymentPlan): string;
   /** Structured difference of two plans (JSON). */
@@ -60,6 +69,8 @@ export interface AppDeps {
   store: Store;
   engine: EngineLike;
   pipeline: Pipeline;
+  /** The server's own user skills and the ids repositories may ask for. */
+  skills: ServerSkills;
   runner: OperationRunner;
   metrics: Metrics;
   logger: Logger;

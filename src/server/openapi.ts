@@ -38,6 +38,7 @@ const ERRORS: Record<number, string> = {
   403: 'role too low, or the approval rules forbid it',
   404: 'not found',
   409: 'conflict: busy or locked stack, changed plan, used or expired approval …',
+  422: 'well formed but unusable: an app without components, a secret value in an upload, a failed skill',
   500: 'internal error (generic message and an errorId)',
 };
 

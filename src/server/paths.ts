@@ -30,9 +30,13 @@ export function realRoots(roots: readonly string[]): string[] {
   return out;
 }
 
+/** Why a relative repository path is refused: the client's working directory means nothing here. */
+export const RELATIVE_PATH_MESSAGE =
+  'must be an absolute path on the server; to deploy code that is on the client, analyze it there and send the AppModel to POST /v1/plans as app (stackpilot gate --app-dir does)';
+
 /**
- * Resolves a requested repository path against `roots` (real paths). A relative path is taken
- * relative to the first root. Escapes are a ForbiddenError, a missing directory a NotFoundError.
+ * Resolves a requested repository path (absolute; a relative one is an InputError) against
+ * `roots` (real paths). Escapes are a ForbiddenError, a missing directory a NotFoundError.
  */
 export async function resolveRepositoryPath(
   requested: string,
@@ -47,7 +51,9 @@ export async function resolveRepositoryPath(
       'this server has no allowed roots: analyses are disabled',
       'no_allowed_roots',
     );
-  const candidate = isAbsolute(requested) ? resolve(requested) : resolve(first, requested);
+  if (!isAbsolute(requested))
+    throw new InputError('relative repository path', [{ field, message: RELATIVE_PATH_MESSAGE }]);
+  const candidate = resolve(requested);
   const outside = () =>
     new ForbiddenError(`${requested} is outside the allowed roots`, 'path_outside_roots');
   if (!roots.some((r) => isInside(candidate, r))) throw outside();

@@ -27,7 +27,8 @@ export function libraryPipeline(stacksDir: string): Pipeline {
         );
       }
     },
-    plan: (app, env, previous) => planDeployment(app, env, previous ? { previous } : {}),
+    plan: (app, env, previous, skills) =>
+      planDeployment(app, env, { ...skills, ...(previous ? { previous } : {}) }),
     report: (plan) => renderReport(plan),
     diff: (a, b) => diffPlans(a, b),
     formatDiff: (diff) => formatPlanDiff(diff as Parameters<typeof formatPlanDiff>[0]),

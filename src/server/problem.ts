@@ -16,6 +16,7 @@ import {
   SkillError,
   StackLockedError,
   StackpilotError,
+  UnusableInputError,
   type InputIssue,
   type LockHolder,
 } from '../model/errors';
@@ -129,6 +130,8 @@ export function toProblem(err: unknown, ctx: ProblemContext = {}): MappedError {
 
   if (err instanceof ZodError)
     return make(400, 'invalid_input', 'invalid input', { issues: zodIssues(err) });
+  if (err instanceof UnusableInputError)
+    return make(422, err.code, firstLine(err.message), { issues: err.issues.map(issue) });
   if (err instanceof InputError)
     return make(400, err.code, firstLine(err.message), { issues: err.issues.map(issue) });
   if (err instanceof UnauthenticatedError) return make(401, err.code, err.message);

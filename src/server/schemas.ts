@@ -2,9 +2,11 @@
  * Request and response schemas of the HTTP API. Requests are strict (unknown keys are a 400);
  * the OpenAPI document is generated from these same schemas.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { AppModelSchema, BoundedAppModelSchema } from '../model/app';
 import { HistoryEntrySchema, OperationEventSchema, StackLockSchema } from '../model/operations';
+import { RELATIVE_PATH_MESSAGE } from './paths';
 import { DeploymentPlanSchema } from '../model/plan';
 import { DecisionSchema, idPattern, OperationKindSchema, OperationStatusSchema } from '../store';
 
@@ -38,16 +40,36 @@ export const AnalysisParams = z.strictObject({ id: AnalysisIdSchema });
 // ---- request bodies ---------------------------------------------------------------------
 
 export const CreateAnalysisBody = z.strictObject({
-  /** Repository directory: absolute, or relative to the first allowed root. */
-  path: z.string().min(1).max(4096),
+  /**
+   * Repository directory on the server's own filesystem, inside an allowed root. Absolute: a
+   * relative path is refused before anything is resolved, since the client's working directory
+   * means nothing here (a CI runner sends its analysis to POST /v1/plans instead).
+   */
+  path: z.string().min(1).max(4096).refine(isAbsolute, { message: RELATIVE_PATH_MESSAGE }),
 });
+
+/** A user skill id (external skills are lowercase with dashes; a module may use `_` and `.`). */
+export const SkillIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    'a skill id: letters, digits, dots, dashes, underscores',
+  );
 
 export const CreatePlanBody = z
   .strictObject({
     environment: EnvNameSchema,
     analysisId: AnalysisIdSchema.optional(),
-    /** An AppModel given inline instead of an analysis, within the model's size bounds. */
+    /**
+     * An AppModel given inline instead of an analysis (a CI runner's own analysis), within the
+     * model's size bounds and carrying no secret value.
+     */
     app: BoundedAppModelSchema.optional(),
+    /**
+     * Ids of the user skills the repository's skills file declares. The server runs its own
+     * skills of those ids, and only those it allows (`--allow-repo-skills`); default none.
+     */
+    skills: z.array(SkillIdSchema).max(50).optional(),
   })
   .refine((b) => (b.analysisId === undefined) !== (b.app === undefined), {
     message: 'give exactly one of analysisId and app',

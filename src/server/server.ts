@@ -14,6 +14,7 @@ import { Metrics } from './metrics';
 import { realRoots } from './paths';
 import { libraryPipeline } from './pipeline';
 import { OperationRunner } from './runner';
+import { loadServerSkills } from './skills';
 import { recoverInterrupted, type StartupReport } from './startup';
 
 /** How the server is set up. Every option has a default. */
@@ -40,6 +41,16 @@ export interface ServerOptions {
   backendUrl?: string;
   /** A ready-made engine, instead of one built from the options above. */
   engine?: EngineLike;
+  /**
+   * The server's own skills file (see `skills.ts`); given, it must exist. Default none: plans
+   * run the built-in skills only.
+   */
+  skillsFile?: string;
+  /**
+   * Ids of skills of `skillsFile` that plan requests (a repository's declared skills) may ask
+   * for; each must be a skill of that file. Default none.
+   */
+  allowRepoSkills?: string[];
   /** Analyze and plan stages. Default the library's, reading `stacksDir`. */
   pipeline?: Pipeline;
   /** Time source of timestamps and approval expiry. Default the system clock. */
@@ -77,6 +88,7 @@ export function buildDeps(options: ServerOptions = {}): AppDeps {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const allowedRoots = realRoots(options.allowedRoots ?? []);
+  const skills = loadServerSkills(options.skillsFile, options.allowRepoSkills ?? []);
   const store = openStore({
     stateDir,
     ...(options.databaseFile ? { file: options.databaseFile } : {}),
@@ -107,6 +119,7 @@ export function buildDeps(options: ServerOptions = {}): AppDeps {
     store,
     engine,
     pipeline: options.pipeline ?? libraryPipeline(resolve(options.stacksDir ?? 'stacks')),
+    skills,
     runner,
     metrics,
     logger,

@@ -1,5 +1,6 @@
 /** Analyses: an AppModel of a repository under the allowed roots. */
 import { NotFoundError } from '../../model/errors';
+import { requireComponents } from '../../plan';
 import { resolveRepositoryPath } from '../paths';
 import { route, type Route } from '../route';
 import { AnalysisParams, AnalysisView, CreateAnalysisBody } from '../schemas';
@@ -11,13 +12,16 @@ export const analysisRoutes: Route[] = [
     path: '/v1/analyses',
     access: 'deployer',
     tag: 'analyses',
-    summary: 'Analyze the repository at a path inside the allowed roots',
+    summary:
+      "Analyze the repository at an absolute path on the server's filesystem, inside the allowed roots",
     body: CreateAnalysisBody,
     responses: { 201: { description: 'the analysis', schema: AnalysisView } },
     handle: async ({ body, principal }, deps) => {
       // Resolved once; the analysis reads only below that real path, and only inside the roots.
       const root = await resolveRepositoryPath(body.path, deps.settings.allowedRoots);
       const model = await deps.pipeline.analyze(root, deps.settings.allowedRoots);
+      // An analysis that found nothing is an error, never an analysis to plan.
+      requireComponents(model, body.path);
       const record = deps.store.analyses.create(body.path, model, principal?.name ?? 'anonymous');
       return {
         status: 201,

@@ -4,6 +4,8 @@ import { NotFoundError } from '../../model/errors';
 import { mermaid, planGraph } from '../../plan/graph-view';
 import { findPlan } from '../operations';
 import { route, type Route } from '../route';
+import { selectSkills } from '../skills';
+import { checkUploadedApp } from '../uploads';
 import {
   CreatePlanBody,
   DiffQuery,
@@ -21,7 +23,8 @@ export const planRoutes: Route[] = [
     path: '/v1/plans',
     access: 'deployer',
     tag: 'plans',
-    summary: 'Plan an analyzed (or inline) application for an environment',
+    summary:
+      "Plan an analyzed (or uploaded) application for an environment, with the server's stack config and the server's own skills of the ids it allows",
     body: CreatePlanBody,
     responses: { 201: { description: 'the plan (equal plans share one id)', schema: PlanView } },
     handle: async ({ body, principal }, deps) => {
@@ -32,12 +35,17 @@ export const planRoutes: Route[] = [
         app = analysis.model;
       } else {
         app = body.app as AppModel;
+        // The server's own analysis never holds a secret value; an upload must not either.
+        checkUploadedApp(app);
       }
+      // Only the server's own skills, of ids it allows; refused before anything is planned.
+      const skills = selectSkills(deps.skills, body.skills);
       const env = await deps.pipeline.loadEnvironment(body.environment);
       const plan = await deps.pipeline.plan(
         app,
         env,
         await deps.engine.deployedPlan(app.name, env.name),
+        skills,
       );
       const record = deps.store.plans.put(plan, principal?.name ?? 'anonymous', body.analysisId);
       return {

@@ -75,7 +75,9 @@ describe('server: analyses under a directory↔symlink swapper', function () {
     let inside = 0;
     for (let batch = 0; batch < 50; batch++) {
       const answers = await Promise.all(
-        Array.from({ length: 8 }, () => h.as('deployer').post('/v1/analyses', { path: 'app' })),
+        Array.from({ length: 8 }, () =>
+          h.as('deployer').post('/v1/analyses', { path: join(root, 'app') }),
+        ),
       );
       for (const a of answers) {
         statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { ROUTES } from '../../../src/server/routes';
 import type { Role } from '../../../src/store';
 import { EXPECTED_ACCESS, LADDER } from '../../support/route-roles';
-import { startHarness, type Harness } from './support/harness';
+import { FULLSTACK_PATH, startHarness, type Harness } from './support/harness';
 
 type Caller = Role | 'anonymous';
 const CALLERS: Caller[] = ['anonymous', ...LADDER];
@@ -37,7 +37,7 @@ describe('server auth matrix (real engine)', function () {
   before(async () => {
     h = await startHarness({ extraEnvs: ['matrix'] });
     const deployer = h.as('deployer');
-    const analysis = await deployer.expect(201, 'POST', '/v1/analyses', { path: 'fullstack' });
+    const analysis = await deployer.expect(201, 'POST', '/v1/analyses', { path: FULLSTACK_PATH });
     const plan = await deployer.expect(201, 'POST', '/v1/plans', {
       analysisId: analysis.id,
       environment: 'matrix',
@@ -69,7 +69,7 @@ describe('server auth matrix (real engine)', function () {
               : anyPreview,
         );
     bodies = {
-      '/v1/analyses': () => ({ path: 'fullstack' }),
+      '/v1/analyses': () => ({ path: FULLSTACK_PATH }),
       '/v1/plans': () => ({ analysisId: analysis.id, environment: 'matrix' }),
       // Accepted, then fails offline (the base images cannot be pulled): access is the point.
       '/v1/plans/:id/builds': () => ({}),

@@ -6,7 +6,13 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { ROUTES } from '../../../src/server/routes';
-import { startHarness, type Answer, type Harness } from './support/harness';
+import {
+  FIXTURES,
+  FULLSTACK_PATH,
+  startHarness,
+  type Answer,
+  type Harness,
+} from './support/harness';
 
 /** Valid bodies' field names, to build near-misses from. */
 const FIELDS: Record<string, string[]> = {
@@ -228,7 +234,7 @@ describe('server bad input (real server)', function () {
   it('answers an unknown environment with 404 naming the known ones, not where the server keeps them', async () => {
     const analysis = await h
       .as('deployer')
-      .expect(201, 'POST', '/v1/analyses', { path: 'fullstack' });
+      .expect(201, 'POST', '/v1/analyses', { path: FULLSTACK_PATH });
     const res = await h
       .as('deployer')
       .post('/v1/plans', { analysisId: analysis.id, environment: 'nowhere' });
@@ -242,13 +248,23 @@ describe('server bad input (real server)', function () {
 
   it('refuses analyses outside the allowed roots: 403 for escapes, 404 for missing directories', async () => {
     for (const [path, status] of [
-      ['../..', 403],
+      [`${FIXTURES}/../..`, 403],
       ['/etc', 403],
-      ['fullstack/../../..', 403],
-      ['no-such-app', 404],
+      [`${FULLSTACK_PATH}/../../..`, 403],
+      [`${FIXTURES}/no-such-app`, 404],
     ] as const) {
       const res = await h.as('deployer').post('/v1/analyses', { path });
       assert.ok(isProblem4xx(res) && res.status === status, describeAnswer(path, res));
+    }
+  });
+
+  it("refuses a relative path with 400 before resolving it: the client's directory means nothing here", async () => {
+    for (const path of ['.', 'fullstack', '../fixtures/fullstack']) {
+      const res = await h.as('deployer').post('/v1/analyses', { path });
+      assert.ok(isProblem4xx(res) && res.status === 400, describeAnswer(path, res));
+      const issues = res.body.issues as { field: string; message: string }[];
+      assert.equal(issues[0]?.field, 'body.path');
+      assert.match(issues[0]!.message, /absolute path on the server.*POST \/v1\/plans/);
     }
   });
 

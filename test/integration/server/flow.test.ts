@@ -6,7 +6,13 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSse, startHarness, type Harness, type SseFrame } from './support/harness';
+import {
+  FULLSTACK_PATH,
+  readSse,
+  startHarness,
+  type Harness,
+  type SseFrame,
+} from './support/harness';
 
 describe('server flow (real engine, render targets)', function () {
   this.timeout(600_000);
@@ -21,7 +27,7 @@ describe('server flow (real engine, render targets)', function () {
     const approver = h.as('approver');
     const viewer = h.as('viewer');
 
-    const analysis = await deployer.expect(201, 'POST', '/v1/analyses', { path: 'fullstack' });
+    const analysis = await deployer.expect(201, 'POST', '/v1/analyses', { path: FULLSTACK_PATH });
     assert.equal(analysis.app, 'fullstack');
     const planA = await deployer.expect(201, 'POST', '/v1/plans', {
       analysisId: analysis.id,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { canonicalJson, contentHash } from '../../../src/model/canonical';
-import { InputError, SkillError } from '../../../src/model/errors';
+import { InputError, SkillError, UnusableInputError } from '../../../src/model/errors';
 import { DeploymentPlanSchema } from '../../../src/model/plan';
 import { builtinSkills } from '../../../src/plan';
 import { decision } from '../../../src/plan/skill';
@@ -63,6 +63,17 @@ describe('plan/planner', () => {
           ['edges.13.to', 'edge to unknown external "stripe"'],
         ],
       );
+      return true;
+    });
+  });
+
+  it('refuses an app without components (422-class, no_components) instead of planning only a Namespace', async () => {
+    const app = { ...referenceApp(), components: [], edges: [] };
+    await assert.rejects(planFor('dev', {}, app), (err: unknown) => {
+      assert.ok(err instanceof UnusableInputError);
+      assert.equal(err.code, 'no_components');
+      assert.match(err.message, /has no components: nothing was found to deploy/);
+      assert.equal(err.issues[0]?.field, 'components');
       return true;
     });
   });

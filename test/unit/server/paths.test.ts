@@ -19,20 +19,30 @@ describe('server: allowed roots for analyses', () => {
   });
   after(() => rmSync(base, { recursive: true, force: true }));
 
+  /** `p` is relative to the root (made absolute, as the API requires) unless it starts with `!`. */
   const code = async (p: string) => {
+    const requested = p.startsWith('!') ? p.slice(1) : p.startsWith('/') ? p : `${roots[0]}/${p}`;
     try {
-      return await resolveRepositoryPath(p, roots);
+      return await resolveRepositoryPath(requested, roots);
     } catch (err) {
       return err instanceof StackpilotError ? err.code : String(err);
     }
   };
 
-  it('resolves directories inside a root, relative to the first root or absolute', async () => {
+  it('resolves absolute paths of directories inside a root, through .. and symlinks', async () => {
     const app = join(roots[0] ?? '', 'app');
     assert.deepEqual(
       await Promise.all(['app', join(base, 'repos', 'app'), 'app/src/..', 'alias'].map(code)),
       [app, app, app, app],
     );
+  });
+
+  it('refuses a relative path (400) before resolving it against anything', async () => {
+    assert.deepEqual(await Promise.all(['!app', '!.', '!../private'].map(code)), [
+      'invalid_input',
+      'invalid_input',
+      'invalid_input',
+    ]);
   });
 
   it('refuses escapes by .., by absolute paths and through symlinks (403), missing paths (404) and files (400)', async () => {
@@ -46,7 +56,7 @@ describe('server: allowed roots for analyses', () => {
           'app/../../private',
           'missing',
           'file.txt',
-          'a\0b',
+          '!/a\0b',
         ].map(code),
       ),
       [
@@ -64,7 +74,7 @@ describe('server: allowed roots for analyses', () => {
 
   it('refuses every path when no root is configured', async () => {
     await assert.rejects(
-      resolveRepositoryPath('app', []),
+      resolveRepositoryPath('/srv/app', []),
       (e: unknown) => e instanceof StackpilotError && e.code === 'no_allowed_roots',
     );
   });

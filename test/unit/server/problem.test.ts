@@ -8,6 +8,7 @@ import {
   NotFoundError,
   SkillError,
   StackLockedError,
+  UnusableInputError,
 } from '../../../src/model/errors';
 import { HttpError, toProblem, UnauthenticatedError } from '../../../src/server/problem';
 
@@ -21,6 +22,11 @@ describe('server: problem mapper', () => {
     assert.deepEqual(
       [
         new InputError('bad', [{ field: 'x', message: 'y' }]),
+        new UnusableInputError(
+          'empty',
+          [{ field: 'components', message: 'none' }],
+          'no_components',
+        ),
         new UnauthenticatedError('who?'),
         new ForbiddenError('no', 'self_approval'),
         new NotFoundError('gone'),
@@ -32,6 +38,7 @@ describe('server: problem mapper', () => {
       ].map(status),
       [
         [400, 'invalid_input'],
+        [422, 'no_components'],
         [401, 'unauthenticated'],
         [403, 'self_approval'],
         [404, 'not_found'],

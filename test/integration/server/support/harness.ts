@@ -14,6 +14,8 @@ import { FULLSTACK, PASSPHRASE, STACKS } from '../../support/engine';
 export { FULLSTACK, PASSPHRASE };
 /** Allowed root of analyses: the fixtures folder (the fullstack app is `fullstack` in it). */
 export const FIXTURES = join(FULLSTACK, '..');
+/** The fullstack app as an analysis request names it: an absolute path under {@link FIXTURES}. */
+export const FULLSTACK_PATH = join(FIXTURES, 'fullstack');
 
 /** A temporary stacks dir (tests edit it): copies of the repo's dev, staging and prod, plus `extra` dev-like render environments. */
 export function makeStacks(extra: string[] = []): string {
@@ -140,7 +142,7 @@ export class Client {
 
   /** Analyzes the fullstack fixture and plans it for `env`; returns the plan id and hash. */
   async plan(env: string): Promise<{ id: string; hash: string; app: string }> {
-    const analysis = await this.expect(201, 'POST', '/v1/analyses', { path: 'fullstack' });
+    const analysis = await this.expect(201, 'POST', '/v1/analyses', { path: FULLSTACK_PATH });
     const plan = await this.expect(201, 'POST', '/v1/plans', {
       analysisId: analysis.id,
       environment: env,

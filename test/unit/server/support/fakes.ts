@@ -146,10 +146,25 @@ export const driftError = () =>
     'plan_mismatch',
   );
 
+/** An inline app of one component (an app without components is refused, 422). */
 export const APP: AppModel = {
   schemaVersion: 1,
   name: 'shop',
-  components: [],
+  components: [
+    {
+      name: 'web',
+      kind: 'backend',
+      path: '.',
+      language: 'javascript',
+      port: 3000,
+      build: { strategy: 'generate', context: '.' },
+      env: [],
+      public: true,
+      features: {},
+      sourceDigest: `sha256:${'0'.repeat(64)}`,
+      evidence: [],
+    },
+  ],
   externalServices: [],
   edges: [],
   warnings: [],
