@@ -63,6 +63,8 @@ export function imagesJob(call: CallOptions, env: string, registries: PushRegist
 /** What a gate job needs to know about its environment. */
 export interface GateJobOptions {
   env: string;
+  /** How the gate calls stackpilot (the skills file whose ids it sends). */
+  call: CallOptions;
   /** The images job it waits for; none when the plan builds no image. */
   needs?: string;
   /** Runs in the GitHub environment of the same name (its protection rules and secrets). */
@@ -83,6 +85,6 @@ export function gateJob(options: GateJobOptions): Job {
     ...(options.protectedEnvironment ? { environment: env } : {}),
     concurrency: { group: `stackpilot-gate-${env}`, 'cancel-in-progress': false },
     permissions: { contents: 'read' },
-    steps: [...setupSteps(), gateStep(env)],
+    steps: [...setupSteps(), gateStep(options.call, env)],
   };
 }

@@ -136,21 +136,21 @@ export function compareStep(env: string): Step {
 }
 
 /**
- * `stackpilot gate` for `env`: preview on the server, wait for an approval where the
- * environment needs one, deploy. The server plans the repository as it sees it:
- * `vars.STACKPILOT_APP_DIR`, or this job's checkout (a runner on the server's machine).
+ * `stackpilot gate` for `env`: analyze this job's checkout here, on the runner, have the server
+ * plan that analysis with its own stack files (and the skills file's ids, which it runs only if
+ * it allows them), preview, wait for an approval where the environment needs one, deploy. The
+ * server never reads the runner's disk.
  */
-export function gateStep(env: string): Step {
+export function gateStep(call: CallOptions, env: string): Step {
   return {
     name: `Deploy ${env} through the stackpilot gate`,
     env: {
       STACKPILOT_URL: '${{ vars.STACKPILOT_URL }}',
       STACKPILOT_TOKEN: '${{ secrets.STACKPILOT_TOKEN }}',
-      STACKPILOT_APP_DIR: '${{ vars.STACKPILOT_APP_DIR }}',
     },
     run: [
       ': "${STACKPILOT_URL:?set the repository variable STACKPILOT_URL to the stackpilot server URL}"',
-      `stackpilot gate --server "$STACKPILOT_URL" --env ${env} --app-dir "\${STACKPILOT_APP_DIR:-$GITHUB_WORKSPACE/$APP_DIR}"`,
+      stackpilot(call, `gate --server "$STACKPILOT_URL" --env ${env} --app-dir "$APP_DIR"`),
     ].join('\n'),
   };
 }

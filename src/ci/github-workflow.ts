@@ -80,6 +80,7 @@ export function githubWorkflow(input: GithubWorkflowInput): GithubWorkflow {
     if (registries.length) jobs[imagesJobId(env)] = imagesJob(call, env, registries);
     jobs[gateJobId(env)] = gateJob({
       env,
+      call,
       ...(registries.length ? { needs: imagesJobId(env) } : {}),
       protectedEnvironment: approvalRequired,
     });
@@ -137,10 +138,9 @@ function header(regenerate: string, otherRegistries: string[]): string {
     'commit names, check the pushed tags are exactly those, then deploy with `stackpilot gate`.',
     '',
     'Settings (repository variables and secrets):',
-    '  vars.STACKPILOT_PACKAGE      npm package spec stackpilot is installed from',
+    '  vars.STACKPILOT_PACKAGE      npm package spec stackpilot is installed from (the URL of its npm pack tarball)',
     '  vars.STACKPILOT_URL          stackpilot server URL, for the gate',
     '  secrets.STACKPILOT_TOKEN     a deployer token (stackpilot tokens create ci --role deployer)',
-    '  vars.STACKPILOT_APP_DIR      optional: the repository as the server sees it (default: the checkout)',
   ];
   if (otherRegistries.length)
     lines.push(

@@ -1,9 +1,12 @@
 /**
  * `stackpilot gate`: the CI side of an approval gate, over the server's HTTP API. It requests
- * a preview (analyzing and planning first when given an app directory), prints its summary,
- * waits for the approval up to a timeout (environments without an approval requirement skip
- * the wait), then triggers the deployment and follows its events to the end.
+ * a preview (with `--app-dir`, analyzing the repository here, on the runner, and having the
+ * server plan that analysis first: see `gate-plan.ts`), prints its summary, waits for the
+ * approval up to a timeout (environments without an approval requirement skip the wait), then
+ * triggers the deployment and follows its events to the end.
  */
+import { Api, sleep, type Json } from './gate-api';
+import { resolvePlan } from './gate-plan';
 
 /** Exit codes of `stackpilot gate`, documented in its `--help` (GATE_EXIT_HELP). */
 export const GateExit = {
@@ -36,8 +39,16 @@ export interface GateOptions {
   env: string;
   /** A plan made earlier (id or hash); or give `appDir`. */
   planId?: string;
-  /** Repository directory (as the server sees it) to analyze and plan first. */
+  /**
+   * Repository directory on this machine (the CI runner's checkout): analyzed here, and its
+   * AppModel planned by the server (`POST /v1/plans` with `app`). The server never reads it.
+   */
   appDir?: string;
+  /**
+   * Ids of the user skills the repository's skills file declares, sent with the AppModel (the
+   * server runs its own skills of those ids, if it allows them). Default none.
+   */
+  declaredSkills?: () => readonly string[];
   /** How long to wait for a decision, in seconds. */
   timeoutSeconds: number;
   /** Interval between status polls. Default 5 seconds. */
@@ -48,22 +59,6 @@ export interface GateOptions {
   fetch?: typeof fetch;
   /** Time seam for the approval wait (tests): the clock in ms and a sleep. Default real time. */
   time?: { now(): number; sleep(ms: number): Promise<void> };
-}
-
-type Json = Record<string, unknown>;
-
-/** A non-2xx answer of the server, with its problem document. */
-class ServerRefused extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: Json,
-  ) {
-    super(
-      `${status} ${typeof problem.code === 'string' ? problem.code : ''}: ${
-        typeof problem.detail === 'string' ? problem.detail : 'request failed'
-      }`,
-    );
-  }
 }
 
 const FINAL = new Set(['succeeded', 'failed', 'interrupted', 'rejected']);
@@ -117,25 +112,6 @@ export async function runGate(options: GateOptions): Promise<GateExit> {
     out(`error: ${err instanceof Error ? err.message : String(err)}`);
     return GateExit.error;
   }
-}
-
-/** The plan to deploy: given, or made from `appDir` through analyze and plan. */
-async function resolvePlan(api: Api, options: GateOptions): Promise<string | undefined> {
-  if (options.planId) return options.planId;
-  if (!options.appDir) {
-    options.out('error: give a plan id or an app directory');
-    return undefined;
-  }
-  const analysis = await api.post<{ id: string; app: string }>('/v1/analyses', {
-    path: options.appDir,
-  });
-  options.out(`analyzed ${analysis.app} (${analysis.id})`);
-  const plan = await api.post<{ id: string; hash: string }>('/v1/plans', {
-    analysisId: analysis.id,
-    environment: options.env,
-  });
-  options.out(`plan ${plan.id} (${plan.hash})`);
-  return plan.id;
 }
 
 /** Lines summing up a preview: the changes per kind and the warnings. */
@@ -255,105 +231,4 @@ async function pollUntilFinal(api: Api, operationId: string, pollMs: number): Pr
 function problemText(problem: unknown): string {
   const p = (problem ?? {}) as Json;
   return typeof p.detail === 'string' ? p.detail : 'no details';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The few HTTP calls the gate makes, with the token and problem handling in one place. */
-class Api {
-  private readonly base: string;
-  private readonly fetch: typeof fetch;
-  private readonly auth: string;
-
-  constructor(options: GateOptions) {
-    this.base = options.server.replace(/\/+$/, '');
-    this.fetch = options.fetch ?? globalThis.fetch;
-    this.auth = `Bearer ${options.token}`;
-  }
-
-  get<T>(path: string): Promise<T> {
-    return this.json<T>('GET', path);
-  }
-
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.json<T>('POST', path, body);
-  }
-
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.fetch(`${this.base}${path}`, {
-      method,
-      headers: {
-        Authorization: this.auth,
-        Accept: 'application/json',
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : {};
-    if (!res.ok) throw new ServerRefused(res.status, (parsed ?? {}) as Json);
-    return parsed as T;
-  }
-
-  /**
-   * Reads an SSE stream from event id `after`, calling `onEvent` for each data event. Resolves
-   * true when the stream's `end` event came, false when the connection ended without it.
-   */
-  async stream(
-    path: string,
-    after: number,
-    onEvent: (id: number, data: unknown) => void,
-  ): Promise<boolean> {
-    const res = await this.fetch(`${this.base}${path}`, {
-      headers: {
-        Authorization: this.auth,
-        Accept: 'text/event-stream',
-        ...(after > 0 ? { 'Last-Event-ID': String(after) } : {}),
-      },
-    });
-    if (
-      !res.ok ||
-      !res.body ||
-      !(res.headers.get('content-type') ?? '').startsWith('text/event-stream')
-    ) {
-      await res.body?.cancel();
-      throw new Error(`no event stream (${res.status})`);
-    }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return false;
-      buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const fields = parseFrame(frame);
-        if (fields.event === 'end') {
-          await reader.cancel();
-          return true;
-        }
-        if (fields.data !== undefined) onEvent(Number(fields.id ?? after), JSON.parse(fields.data));
-      }
-    }
-  }
-}
-
-/** The fields of one SSE frame (comments dropped, multi-line data joined). */
-function parseFrame(frame: string): { id?: string; event?: string; data?: string } {
-  const out: { id?: string; event?: string; data?: string } = {};
-  for (const line of frame.split('\n')) {
-    if (!line || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') out.data = out.data === undefined ? value : `${out.data}\n${value}`;
-    else if (field === 'id') out.id = value;
-    else if (field === 'event') out.event = value;
-  }
-  return out;
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../model/errors';
 import { startServer } from '../../server';
@@ -17,33 +19,49 @@ export function registerServer(program: Command, ctx: () => CliContext): void {
     .option('-p, --port <port>', 'TCP port', '7070')
     .option('--allow-root <dir...>', 'directories under which analyses may read repositories')
     .option('--busy <policy>', 'a request for a busy stack: queue or refuse', 'queue')
-    .action(async (opts: { port: string; allowRoot?: string[]; busy: string }) => {
-      const c = ctx();
-      if (opts.busy !== 'queue' && opts.busy !== 'refuse')
-        throw new InputError(`--busy must be queue or refuse, not ${opts.busy}`);
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new InputError(`--port must be a port number, not ${opts.port}`);
-      const server = await startServer({
-        stateDir: c.stateDir,
-        stacksDir: c.stacksDir,
-        port,
-        busy: opts.busy,
-        allowedRoots: opts.allowRoot ?? [],
-        passphrase: 'generate-if-missing',
-        missingSecrets: 'placeholder',
-      });
-      c.out.note(
-        `stackpilot server listening on ${server.url} (state ${c.stateDir}); Ctrl-C stops it`,
-      );
-      // SIGINT/SIGTERM (see cancel.ts): cancel the running operations, wait for them, stop.
-      await new Promise<void>((resolve) => {
-        if (c.signal.aborted) resolve();
-        else c.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      await server.close();
-      markCleanShutdown();
-    });
+    .option(
+      '--allow-repo-skills <ids>',
+      "comma-separated ids of skills in this server's own skills file (--skills, default " +
+        'stackpilot.skills.yaml here) that a repository may ask for; the server runs its own ' +
+        'skill of that id, never code from the repository (default none)',
+    )
+    .addHelpText('after', `\n${SERVE_TRUST_HELP}`)
+    .action(
+      async (opts: {
+        port: string;
+        allowRoot?: string[];
+        busy: string;
+        allowRepoSkills?: string;
+      }) => {
+        const c = ctx();
+        if (opts.busy !== 'queue' && opts.busy !== 'refuse')
+          throw new InputError(`--busy must be queue or refuse, not ${opts.busy}`);
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new InputError(`--port must be a port number, not ${opts.port}`);
+        const server = await startServer({
+          stateDir: c.stateDir,
+          stacksDir: c.stacksDir,
+          port,
+          busy: opts.busy,
+          allowedRoots: opts.allowRoot ?? [],
+          ...serverSkillsFile(c),
+          allowRepoSkills: skillIds(opts.allowRepoSkills),
+          passphrase: 'generate-if-missing',
+          missingSecrets: 'placeholder',
+        });
+        c.out.note(
+          `stackpilot server listening on ${server.url} (state ${c.stateDir}); Ctrl-C stops it`,
+        );
+        // SIGINT/SIGTERM (see cancel.ts): cancel the running operations, wait for them, stop.
+        await new Promise<void>((resolve) => {
+          if (c.signal.aborted) resolve();
+          else c.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        await server.close();
+        markCleanShutdown();
+      },
+    );
 
   const tokens = program
     .command('tokens')
@@ -88,11 +106,18 @@ export function registerServer(program: Command, ctx: () => CliContext): void {
     .option('--plan <id>', 'a plan created earlier on the server')
     .option(
       '--app-dir <dir>',
-      'repository directory, as the server sees it, to analyze and plan first',
+      'repository directory on this machine (the CI checkout): analyzed here, and its analysis ' +
+        'planned by the server with its own stack config and skills',
     )
     .option('--timeout <seconds>', 'how long to wait for a decision', '3600')
     .option('--poll <seconds>', 'status poll interval', '5')
-    .addHelpText('after', `\nThe token is read from STACKPILOT_TOKEN.\n\n${GATE_EXIT_HELP}`)
+    .addHelpText(
+      'after',
+      `\nThe token is read from STACKPILOT_TOKEN. With --app-dir the gate sends the AppModel (no ` +
+        `secret values) and the ids of the skills the skills file (--skills, default ` +
+        `stackpilot.skills.yaml) declares; the server must allow each (serve --allow-repo-skills).` +
+        `\n\n${GATE_EXIT_HELP}`,
+    )
     .action(
       async (opts: {
         server: string;
@@ -112,11 +137,39 @@ export function registerServer(program: Command, ctx: () => CliContext): void {
           token,
           env: opts.env,
           ...(opts.plan ? { planId: opts.plan } : {}),
-          ...(opts.appDir ? { appDir: opts.appDir } : {}),
+          ...(opts.appDir
+            ? { appDir: opts.appDir, declaredSkills: () => declaredSkillIds(c) }
+            : {}),
           timeoutSeconds: Number(opts.timeout),
           pollSeconds: Number(opts.poll),
           out: (line) => c.out.line(line),
         });
       },
     );
+}
+
+const SERVE_TRUST_HELP = `Trust: the server plans with its own stack files (--stacks) and its own skills file
+(--skills). An uploaded analysis (stackpilot gate --app-dir) is data: it is checked against the
+AppModel schema, its size bounds and for secret values, and the skills it names run only when
+listed in --allow-repo-skills, as the server's own skills of those ids.`;
+
+/** The server's own skills file: --skills (must exist), else stackpilot.skills.yaml if present. */
+function serverSkillsFile(c: CliContext): { skillsFile?: string } {
+  if (c.options.skills !== undefined) return { skillsFile: resolve(c.options.skills) };
+  const fallback = resolve('stackpilot.skills.yaml');
+  return existsSync(fallback) ? { skillsFile: fallback } : {};
+}
+
+/** `a, b,c` → `['a', 'b', 'c']`. */
+function skillIds(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The ids of the user skills the skills file (the repository's, on a runner) declares. */
+function declaredSkillIds(c: CliContext): string[] {
+  const { skills, externalSkills } = c.skills();
+  return [...skills.map((s) => s.id), ...externalSkills.map((s) => s.id)];
 }

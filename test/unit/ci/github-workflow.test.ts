@@ -155,14 +155,17 @@ describe('ci/github-workflow', () => {
       githubWorkflow({ environments: [await env('dev', 'ghcr.io/acme')] }).text,
     ) as Workflow;
     const step = stepNamed(wf.jobs['gate-dev']!, /stackpilot gate/);
-    const line = step.run!.split('\n').find((l) => l.startsWith('stackpilot gate'))!;
-    assert.match(line, /^stackpilot gate --server "\$STACKPILOT_URL" --env dev --app-dir "/);
+    const line = step.run!.split('\n').find((l) => l.startsWith('stackpilot '))!;
+    // The checkout is analyzed here, on the runner: the app directory is the workflow's own.
+    assert.match(
+      line,
+      /^stackpilot --state-dir "\$RUNNER_TEMP\/stackpilot" --stacks "\$STACKS_DIR" gate --server "\$STACKPILOT_URL" --env dev --app-dir "\$APP_DIR"$/,
+    );
     const gate = flagsOf(['gate']);
     for (const flag of flagsIn(line)) assert.ok(gate.has(flag), `stackpilot gate takes ${flag}`);
     assert.deepEqual(step.env, {
       STACKPILOT_URL: '${{ vars.STACKPILOT_URL }}',
       STACKPILOT_TOKEN: '${{ secrets.STACKPILOT_TOKEN }}',
-      STACKPILOT_APP_DIR: '${{ vars.STACKPILOT_APP_DIR }}',
     });
   });
 
@@ -263,10 +266,12 @@ describe('ci/github-workflow', () => {
       STACKS_DIR: 'deploy/stacks',
       SKILLS_FILE: 'deploy/skills.yaml',
     });
-    const calls = wf.jobs['images-dev']!.steps.flatMap((s) =>
-      (s.run ?? '').split('\n').filter((l) => /^stackpilot (?!gate)/.test(l)),
+    // The gate sends the ids the skills file declares; the server decides whether they run.
+    const calls = [wf.jobs['images-dev']!, wf.jobs['gate-dev']!].flatMap((job) =>
+      job.steps.flatMap((s) => (s.run ?? '').split('\n').filter((l) => /^stackpilot /.test(l))),
     );
-    assert.equal(calls.length, 3);
+    assert.equal(calls.length, 4);
+    assert.match(calls.at(-1)!, / gate --server /);
     for (const call of calls)
       assert.match(
         call,
