@@ -71,6 +71,29 @@ describe('stackpilot ci github (compiled CLI, actionlint)', function () {
     assert.equal(wf.jobs['gate-prod']!.environment, 'prod');
   });
 
+  it('shows in the README a deploy workflow that installs the packed CLI, gates from the checkout, and passes actionlint', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const block = /```yaml\n(# \.github\/workflows\/deploy\.yml[^\n]*\n[\s\S]*?)```/.exec(readme);
+    assert.ok(block, 'the README has the deploy.yml example');
+    const file = join(root, 'readme', '.github', 'workflows', 'deploy.yml');
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, block[1]!);
+    const lint = actionlint(file);
+    assert.equal(lint.status, 0, `actionlint:\n${lint.stdout}${lint.stderr}`);
+    const steps = (
+      parse(block[1]!) as { jobs: Record<string, { steps: { run?: string }[] }> }
+    ).jobs.prod!.steps.map((s) => s.run ?? '');
+    const install = steps.findIndex((r) =>
+      /^npm install --global .*"\$STACKPILOT_PACKAGE"$/.test(r),
+    );
+    const gate = steps.findIndex((r) => /^stackpilot gate .*--app-dir \. /.test(r));
+    assert.ok(install >= 0 && gate > install, steps.join('\n'));
+    assert.ok(
+      !steps.some((r) => /\bnpx\b|npm ci|npm run build/.test(r)),
+      'nothing assumes a stackpilot checkout',
+    );
+  });
+
   it('writes a monorepo workflow at the repository root for a subdirectory app, actionlint-clean', () => {
     const repo = repository(
       'monorepo',
