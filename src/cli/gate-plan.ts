@@ -37,7 +37,7 @@ export async function resolvePlan(api: Api, source: PlanSource): Promise<string 
   const app = await analyzeRepository(dir);
   source.out(`analyzed ${app.name} in ${dir}: ${componentsLine(app)}`);
   // Nothing found is an error here already, before anything is sent.
-  requireComponents(app, source.appDir);
+  requireComponents(app, dir);
   const skills = [...new Set(source.declaredSkills?.() ?? [])].sort();
   if (skills.length)
     source.out(

@@ -160,10 +160,12 @@ describe('gate from a CI runner: the checkout is not on the server', function ()
       STACKPILOT_TOKEN: h.tokens.deployer,
     });
     assert.equal(run.code, GateExit.error, run.lines.join('\n'));
-    assert.match(
-      run.lines.at(-1) ?? '',
-      /^error: the repository \. \(app empty\) has no components/,
+    const error = run.lines.find((l) => l.startsWith('error: '));
+    assert.ok(
+      error?.startsWith(`error: the repository ${empty} (app empty) has no components`),
+      run.lines.join('\n'),
     );
+    assert.match(run.lines.at(-1) ?? '', /^ {2}- components: no component detected/);
     assert.ok(!run.lines.some((l) => /^deployed|^preview /.test(l)));
     assert.equal(await audit(), plansBefore, 'no plan request reached the server');
   });
