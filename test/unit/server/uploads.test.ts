@@ -4,6 +4,7 @@
  * a secret's value could travel is refused with its field, never echoing the value.
  */
 import { strict as assert } from 'node:assert';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeRepository } from '../../../src/analyze';
 import type { AppModel, EnvVar } from '../../../src/model/app';
@@ -32,6 +33,15 @@ describe('server: checks of an uploaded AppModel', () => {
     assert.ok(analyzed.components.some((c) => c.env.some((v) => v.classification === 'secret')));
     assert.deepEqual(uploadedValueIssues(analyzed), []);
     checkUploadedApp(analyzed);
+  });
+
+  it('passes the analysis of every fixture: an upload is refused only where the analyzer would differ', async () => {
+    const fixtures = readdirSync(join(FULLSTACK, '..')).filter((f) => f !== 'broken');
+    assert.ok(fixtures.length >= 5, fixtures.join(', '));
+    for (const fixture of fixtures) {
+      const app = await analyzeRepository(join(FULLSTACK, '..', fixture));
+      assert.deepEqual(uploadedValueIssues(app), [], fixture);
+    }
   });
 
   it('refuses a secret that carries its value, and a config value the analyzer would call secret', () => {
