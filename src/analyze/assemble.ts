@@ -17,7 +17,7 @@ import { Draft, PRIORITY, type Loc } from './draft';
 import { dedupeEvidence, EdgeBuilder, EVIDENCE_CAP, toEvidence } from './edges';
 import { applyHealthRoutes, pathFromHealthcheck } from './health';
 import { parseDotenv } from './parse/dotenv';
-import { baseOf, compareStrings, dirOf, sanitizeName } from './paths';
+import { baseOf, compareStrings, dirOf, sanitizeName, unitName } from './paths';
 import { withPublishedImages } from './published';
 import type { Repo } from './repo';
 import { applySpec, type LoadedSpec } from './spec';
@@ -158,7 +158,7 @@ function appNameOf(units: Unit[], rootName: string): string {
 
 function detectUnit(repo: Repo, unit: Unit, warnings: WarningSink, appName: string): Draft {
   const d = new Draft(
-    unit.dir === '.' ? appName : sanitizeName(baseOf(unit.dir)),
+    unit.dir === '.' ? appName : unitName(unit.dir),
     unit.dir,
     'unit',
     unit,

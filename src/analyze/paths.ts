@@ -50,6 +50,31 @@ export function isDnsLabel(name: string): boolean {
 }
 
 /**
+ * Folder names that say where code sits in a service, not which service it is: the component
+ * built by `src/cartservice/src/Dockerfile` is `cartservice`, not `src`.
+ */
+const LAYOUT_DIRS = new Set([
+  'src',
+  'source',
+  'sources',
+  'code',
+  'docker',
+  'build',
+  'deploy',
+  'cmd',
+]);
+
+/**
+ * The name of the component a directory holds: its own folder's name, or, when that is a layout
+ * folder (`src`, `cmd`, `docker` …), the nearest enclosing folder's that is not.
+ */
+export function unitName(dir: string): string {
+  const parts = dir.split('/').filter((p) => p && p !== '.');
+  const named = [...parts].reverse().find((p) => !LAYOUT_DIRS.has(p.toLowerCase()));
+  return sanitizeName(named ?? parts.at(-1) ?? '');
+}
+
+/**
  * A DNS-1123 label from a directory, package or service name: `@acme/Web_App` → `web-app`.
  * Scope prefixes are dropped, other characters become dashes, the result starts with a letter
  * (`app-` is prefixed otherwise) and is cut to 40 characters. Returns `fallback` for nothing usable.

@@ -27,6 +27,28 @@ describe('analyze/assemble', () => {
     );
   });
 
+  it('names a service whose Dockerfile sits in a layout folder (src/cartservice/src) after the service', () => {
+    const dockerfile = (port: number) =>
+      `FROM alpine:3.20\nEXPOSE ${port}\nUSER 10001\nCMD ["/app/server"]\n`;
+    const model = assembleFiles({
+      'src/cartservice/src/Dockerfile': dockerfile(7070),
+      'src/frontend/Dockerfile': dockerfile(8080),
+      'services/emails/docker/Dockerfile': dockerfile(8081),
+    });
+    assert.deepEqual(
+      model.components.map((c) => [c.name, c.path, c.port]),
+      [
+        ['cartservice', 'src/cartservice/src', 7070],
+        ['emails', 'services/emails/docker', 8081],
+        ['frontend', 'src/frontend', 8080],
+      ],
+    );
+    assert.deepEqual(
+      model.warnings.filter((w) => w.code === 'name-collision'),
+      [],
+    );
+  });
+
   it('lets compose service names win, maps services onto units and makes awaited one-shot services jobs', () => {
     const model = assembleFiles({
       'compose.yaml':
