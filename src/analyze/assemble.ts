@@ -16,8 +16,9 @@ import { sourceDigest } from './digest';
 import { Draft, PRIORITY, type Loc } from './draft';
 import { dedupeEvidence, EdgeBuilder, EVIDENCE_CAP, toEvidence } from './edges';
 import { applyHealthRoutes, pathFromHealthcheck } from './health';
+import { markOptional } from './optional';
 import { parseDotenv } from './parse/dotenv';
-import { baseOf, compareStrings, dirOf, sanitizeName, unitName } from './paths';
+import { compareStrings, dirOf, sanitizeName, unitName } from './paths';
 import { withPublishedImages } from './published';
 import type { Repo } from './repo';
 import { applySpec, type LoadedSpec } from './spec';
@@ -112,6 +113,7 @@ export function assemble(input: AssembleInput): AppModel {
     : [];
   checkUniqueNames(drafts, spec);
   for (const d of drafts) normalizeByKind(d);
+  for (const d of drafts) markOptional(d);
 
   const edges = new EdgeBuilder(drafts);
   for (const d of [...drafts].sort((a, b) => compareStrings(a.name, b.name)))

@@ -145,6 +145,16 @@ export const FeaturesSchema = z.strictObject({
   queueFramework: z.string().optional(),
   /** Vector extension or store used: pgvector, qdrant, chroma. */
   vector: z.string().optional(),
+  /**
+   * Supports development, not the app: a test harness, a load generator, a dev mail catcher or
+   * a database admin UI. Plans leave it out unless an environment enables it.
+   */
+  optional: z
+    .strictObject({
+      role: z.enum(['test', 'load-generator', 'mail-catcher', 'admin-ui']),
+      reason: z.string().min(1),
+    })
+    .optional(),
 });
 export type Features = z.infer<typeof FeaturesSchema>;
 

@@ -24,19 +24,22 @@ export function isManaged(env: Environment, c: Component): boolean {
 }
 
 /**
- * Not deployed in this environment: disabled in the stack, or behind a compose profile
- * (compose starts those only on request; `disabled: false` in the stack deploys them).
+ * Not deployed in this environment: disabled in the stack, behind a compose profile (compose
+ * starts those only on request), or only a development aid (a test harness, a load generator,
+ * a mail catcher, an admin UI). `disabled: false` in the stack deploys the latter two.
  */
 export function isDisabled(env: Environment, c: Component): boolean {
   const set = env.components[c.name]?.disabled;
-  return set ?? (c.features.profiles?.length ?? 0) > 0;
+  return set ?? ((c.features.profiles?.length ?? 0) > 0 || c.features.optional !== undefined);
 }
 
 /** Why a component is not deployed, for decisions. */
 export function disabledReason(env: Environment, c: Component): string {
-  return env.components[c.name]?.disabled === true
-    ? `stackpilot:components.${c.name}.disabled is set in ${env.name}`
-    : `compose starts it only with profile ${(c.features.profiles ?? []).join(', ')}; set stackpilot:components.${c.name}.disabled: false to deploy it`;
+  const enable = `set stackpilot:components.${c.name}.disabled: false to deploy it`;
+  if (env.components[c.name]?.disabled === true)
+    return `stackpilot:components.${c.name}.disabled is set in ${env.name}`;
+  if (c.features.optional) return `${c.features.optional.reason}; ${enable}`;
+  return `compose starts it only with profile ${(c.features.profiles ?? []).join(', ')}; ${enable}`;
 }
 
 /** Components that run in the cluster in this environment, sorted by name. */

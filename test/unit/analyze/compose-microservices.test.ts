@@ -16,9 +16,21 @@ const EXPECTED: Record<string, Omit<Component, 'sourceDigest'>> = {
     build: { strategy: 'image', image: 'adminer:4.8.1' },
     env: [],
     public: false,
-    features: { profiles: ['debug'] },
+    features: {
+      profiles: ['debug'],
+      optional: {
+        role: 'admin-ui',
+        reason: 'adminer is a database admin UI for development: not a service of the app',
+      },
+    },
     evidence: ev(
       ['build', 'docker-compose.yml', 89, 'image adminer:4.8.1'],
+      [
+        'features.optional',
+        'docker-compose.yml',
+        89,
+        'adminer is a database admin UI for development: not a service of the app',
+      ],
       ['features.profiles', 'docker-compose.yml', 90],
       ['kind', 'docker-compose.yml', 89, 'prebuilt image adminer:4.8.1'],
       ['language', 'docker-compose.yml', 89, 'prebuilt image'],
