@@ -5,11 +5,14 @@
  * reads the app spec (`stackpilot.yaml`), walks the repository within bounds, runs the
  * detectors and assembles a deterministic, schema-valid model.
  *
- * Errors: a missing root or a root that is not a directory, a bad `stackpilot.yaml`, and a
- * repository over `maxFiles` or `maxTotalBytes` throw `InputError` (the model would be wrong,
- * not merely incomplete). Problems with single files — malformed package.json, TOML, YAML or
- * compose, unreadable, binary or oversize files, symlink loops — are AppModel warnings naming
- * the file and, when known, the line.
+ * Errors: a missing root or a root that is not a directory, a bad `stackpilot.yaml`, and
+ * nonsensical bounds throw `InputError`. A repository of any size gets an answer: the bounds
+ * limit what is read, not the repository, and what was not read is an AppModel warning per
+ * reason (`files-skipped` for test data, vendored, minified and data files;
+ * `analysis-partial` when a bound was reached), with counts, bytes and example paths. Problems
+ * with single files — malformed package.json, TOML, YAML or compose, unreadable, binary or
+ * oversize source, symlink loops — are AppModel warnings naming the file and, when known, the
+ * line.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -24,14 +27,27 @@ import { WarningSink } from './warnings';
 
 export { summarizeAppModel } from './summary';
 
-/** Bounds of one analysis. */
+/**
+ * Bounds of one analysis. They bound what is read, never the repository: each is spent in read
+ * order (manifests, Dockerfiles, compose and env files first, then code and configuration, then
+ * other text) and reaching one gives an `analysis-partial` warning, not an error.
+ */
 export interface AnalyzeOptions {
-  /** Most files the walk keeps (after ignores). Default 20 000. */
+  /** Most files considered (after ignores), in read order; the rest are not opened. Default 20 000. */
   maxFiles?: number;
   /** Files larger than this are hashed but not read or parsed. Default 1 MiB. */
   maxFileBytes?: number;
-  /** Most bytes read over the whole walk. Default 64 MiB. */
+  /**
+   * Most bytes read as text over the whole walk. Binaries, files skipped by path (test data,
+   * vendored, minified, data folders) and oversize files do not count. Default 64 MiB.
+   */
   maxTotalBytes?: number;
+  /**
+   * Most bytes streamed through sha256 for the files that are not read as text, for the
+   * components' source digests; beyond it files are listed unhashed and digests count them as
+   * unreadable. Default 1 GiB.
+   */
+  maxHashBytes?: number;
   /**
    * Real paths the repository must lie in (a server's allowed roots). The root is resolved
    * once, checked on the opened directory, and nothing outside it is read, even when a
@@ -40,11 +56,12 @@ export interface AnalyzeOptions {
   within?: readonly string[];
 }
 
-/** Default bounds: 20 000 files, 1 MiB per file, 64 MiB in total. */
+/** Default bounds: 20 000 files, 1 MiB per file, 64 MiB read in total, 1 GiB hashed. */
 export const DEFAULT_ANALYZE_OPTIONS: Readonly<Required<Omit<AnalyzeOptions, 'within'>>> = {
   maxFiles: 20_000,
   maxFileBytes: 1024 * 1024,
   maxTotalBytes: 64 * 1024 * 1024,
+  maxHashBytes: 1024 * 1024 * 1024,
 };
 
 /**

@@ -2,27 +2,30 @@
  * The bounded repository walk: from a root directory to the list of files the analysis may
  * read. It skips dependency, VCS, virtualenv and build-output directories and everything the
  * repository's `.gitignore` files exclude; it follows symlinks that stay inside the root and
- * reports loops, and it is bounded in file count, per-file bytes and total bytes. Every read
+ * reports loops. It is bounded by what it reads, not by the size of the repository: binaries,
+ * test data, vendored and minified files (see `skip.ts`) and files over `maxFileBytes` are
+ * hashed by streaming but never read as text, and the `maxFiles`, `maxTotalBytes` and
+ * `maxHashBytes` bounds are spent in read order (manifests, then code, then the rest), so that
+ * a huge repository gives a partial analysis with a warning instead of an error. Every read
  * goes through a ConfinedFs: a directory or file swapped for a symlink out of the root while
  * the walk runs is refused at whatever level it happens, never read.
  */
-import { createHash } from 'node:crypto';
 import { type Dirent, type Stats } from 'node:fs';
-import { realpath, stat, type FileHandle } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { InputError } from '../model/errors';
 import { ConfinedFs } from './confined-fs';
 import { Limiter } from './limiter';
-import { baseOf, joinRel, relTo } from './paths';
+import { joinRel, relTo } from './paths';
+import { errCode, FileReader, swapped, type ReadBounds } from './read-files';
 import type { RepoFile } from './repo';
 import type { WarningSink } from './warnings';
 
-/** Bounds of one walk; see `AnalyzeOptions` for the defaults. */
-export interface WalkOptions {
-  maxFiles: number;
-  maxFileBytes: number;
-  maxTotalBytes: number;
+export { isAnalyzedFile } from './skip';
+
+/** Bounds of one walk (see `ReadBounds`; `AnalyzeOptions` for the defaults), and its ignores. */
+export interface WalkOptions extends ReadBounds {
   /** Extra gitignore-syntax patterns applied at the root (from `stackpilot.yaml` `ignore`). */
   ignore?: readonly string[];
   /**
@@ -59,20 +62,6 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   '.stackpilot',
 ]);
 
-const CODE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|py)$/;
-const ANALYZED_NAME =
-  /^(package\.json|pnpm-workspace\.yaml|pyproject\.toml|Pipfile|setup\.py|requirements[^/]*\.txt|Procfile|manage\.py|alembic\.ini|stackpilot\.ya?ml|(docker-)?compose[^/]*\.ya?ml|Dockerfile[^/]*|[^/]*\.Dockerfile|next\.config\.[cm]?[jt]s|\.env[^/]*)$/;
-
-/**
- * True for files a detector parses (manifests, compose files, Dockerfiles, env files, source
- * code). Only for these is a binary or oversize file worth a warning: elsewhere (images,
- * fonts, data) it is normal.
- */
-export function isAnalyzedFile(path: string): boolean {
-  const name = baseOf(path);
-  return ANALYZED_NAME.test(name) || CODE_FILE.test(name);
-}
-
 interface DirTask {
   /** Repository-relative path. */
   rel: string;
@@ -84,14 +73,10 @@ interface DirTask {
   ignores: ReadonlyArray<{ base: string; ig: Ignore }>;
 }
 
-function errCode(err: unknown): string {
-  return err && typeof err === 'object' && 'code' in err ? String(err.code) : '';
-}
-
 /**
  * Walks `root` (which must be an existing directory) and returns its files, unsorted.
- * Per-file problems become warnings; exceeding `maxFiles` or `maxTotalBytes` throws an
- * `InputError`, because a partial walk would give wrong detection and source digests.
+ * Per-file problems become warnings, and so does every bound that was reached: what was not
+ * read is named per reason, with counts, bytes and example paths.
  */
 export async function walkRepository(
   root: string,
@@ -123,17 +108,17 @@ export function rootChanged(root: string, err: unknown): InputError {
 }
 
 class Walker {
-  private readonly files: RepoFile[] = [];
-  private fileCount = 0;
-  private totalBytes = 0;
   private readonly io = new Limiter(32);
+  private readonly reader: FileReader;
 
   constructor(
     private readonly realRoot: string,
     private readonly fs: ConfinedFs,
     private readonly options: WalkOptions,
     private readonly warnings: WarningSink,
-  ) {}
+  ) {
+    this.reader = new FileReader(fs, options, warnings, this.io);
+  }
 
   async run(): Promise<RepoFile[]> {
     const rootIgnores = options(this.options.ignore);
@@ -143,7 +128,7 @@ class Walker {
       chain: [this.realRoot],
       ignores: rootIgnores ? [{ base: '.', ig: rootIgnores }] : [],
     });
-    return this.files;
+    return this.reader.read();
   }
 
   private async walkDir(task: DirTask): Promise<void> {
@@ -151,7 +136,7 @@ class Walker {
     try {
       entries = await this.io.run(() => this.fs.readDir(task.abs));
     } catch (err) {
-      if (this.swapped(task.rel, err)) return;
+      if (swapped(this.warnings, task.rel, err)) return;
       this.warnings.add(
         'unreadable',
         `directory ${task.rel} cannot be read (${errCode(err) || 'error'}); skipped`,
@@ -195,8 +180,7 @@ class Walker {
           }),
         );
       } else if (entry.isFile()) {
-        if (this.ignored(ignores, rel, false)) continue;
-        jobs.push(this.readFileEntry(rel, abs));
+        if (!this.ignored(ignores, rel, false)) this.reader.add(rel, abs);
       } else if (entry.isSymbolicLink()) {
         jobs.push(this.followLink(task, rel, abs, ignores, entry.name));
       }
@@ -273,66 +257,7 @@ class Walker {
       }
       await this.walkDir({ rel, abs: real, chain: [...task.chain, real], ignores });
     } else if (st.isFile()) {
-      if (this.ignored(ignores, rel, false)) return;
-      await this.readFileEntry(rel, real);
-    }
-  }
-
-  private async readFileEntry(rel: string, abs: string): Promise<void> {
-    this.fileCount++;
-    if (this.fileCount > this.options.maxFiles)
-      throw new InputError(`repository has more than ${this.options.maxFiles} files`, [
-        {
-          file: '.',
-          field: 'maxFiles',
-          message: `the walk stops at ${this.options.maxFiles} files; add large generated or vendored directories to .gitignore or stackpilot.yaml \`ignore\`, or raise maxFiles`,
-        },
-      ]);
-    let handle: FileHandle | undefined;
-    try {
-      const opened = await this.io.run(() => this.fs.openFile(abs));
-      handle = opened.handle;
-      const st = opened.stats;
-      const fh = handle;
-      this.countBytes(st.size);
-      if (st.size > this.options.maxFileBytes) {
-        const hash = await this.io.run(() => hashStream(fh));
-        this.files.push({ path: rel, size: st.size, hash, binary: false, oversize: true });
-        if (isAnalyzedFile(rel))
-          this.warnings.add(
-            'file-too-large',
-            `${rel} is ${st.size} bytes, over the ${this.options.maxFileBytes}-byte bound; not analyzed`,
-            rel,
-          );
-        return;
-      }
-      const buf = await this.io.run(() => fh.readFile());
-      const hash = createHash('sha256').update(buf).digest('hex');
-      if (isBinary(buf)) {
-        this.files.push({ path: rel, size: buf.length, hash, binary: true, oversize: false });
-        if (isAnalyzedFile(rel))
-          this.warnings.add(
-            'binary-file',
-            `${rel} is binary (contains NUL bytes); not analyzed`,
-            rel,
-          );
-        return;
-      }
-      const text = buf
-        .toString('utf8')
-        .replace(/^\uFEFF/, '')
-        .replace(/\r\n?/g, '\n');
-      this.files.push({ path: rel, size: buf.length, hash, text, binary: false, oversize: false });
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      if (this.swapped(rel, err)) return;
-      this.warnings.add(
-        'unreadable',
-        `${rel} cannot be read (${errCode(err) || 'error'}); not analyzed`,
-        rel,
-      );
-    } finally {
-      await handle?.close();
+      if (!this.ignored(ignores, rel, false)) this.reader.add(rel, real);
     }
   }
 
@@ -345,54 +270,8 @@ class Walker {
       await handle.close();
     }
   }
-
-  /** True (with a warning) when the entry was swapped while the walk ran: never read then. */
-  private swapped(rel: string, err: unknown): boolean {
-    const code = errCode(err);
-    if (code === 'EOUTSIDE' || code === 'ELOOP')
-      this.warnings.add(
-        'symlink-outside-root',
-        `${rel} became a symlink or left the repository while it was read; not followed`,
-        rel,
-      );
-    else if (code === 'ECHANGED' || code === 'ENOTDIR' || code === 'ENOENT')
-      this.warnings.add('unreadable', `${rel} changed while it was read; skipped`, rel);
-    else return false;
-    return true;
-  }
-
-  private countBytes(size: number): void {
-    this.totalBytes += size;
-    if (this.totalBytes > this.options.maxTotalBytes)
-      throw new InputError(
-        `repository has more than ${this.options.maxTotalBytes} bytes of files`,
-        [
-          {
-            file: '.',
-            field: 'maxTotalBytes',
-            message: `the walk stops at ${this.options.maxTotalBytes} bytes; add large files to .gitignore or stackpilot.yaml \`ignore\`, or raise maxTotalBytes`,
-          },
-        ],
-      );
-  }
 }
 
 function options(patterns: readonly string[] | undefined): Ignore | undefined {
   return patterns && patterns.length ? ignore().add([...patterns]) : undefined;
-}
-
-/** A NUL byte in the first 8 KiB marks a file as binary, as git does. */
-function isBinary(buf: Buffer): boolean {
-  return buf.subarray(0, 8192).includes(0);
-}
-
-function hashStream(handle: FileHandle): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    handle
-      .createReadStream({ autoClose: false })
-      .on('data', (chunk) => h.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(h.digest('hex')));
-  });
 }

@@ -9,6 +9,8 @@ import { compareStrings } from './paths';
 export type WarningCode =
   | 'binary-file'
   | 'file-too-large'
+  | 'files-skipped'
+  | 'analysis-partial'
   | 'unreadable'
   | 'symlink-loop'
   | 'symlink-outside-root'

@@ -43,18 +43,19 @@ describe('analyze: bad input', () => {
     ]);
   });
 
-  it('refuses a repository over its bounds instead of digesting part of it', async () => {
-    const files = await inputError(analyzeRepository(fixture('fullstack'), { maxFiles: 10 }));
-    assert.deepEqual(
-      files.issues.map((i) => [i.file, i.field]),
-      [['.', 'maxFiles']],
+  it('analyzes what fits a repository over its bounds, and warns that the analysis is partial', async () => {
+    const whole = await analyzeRepository(fixture('fullstack'));
+    const few = await analyzeRepository(fixture('fullstack'), { maxFiles: 20 });
+    assert.deepEqual(names(few), names(whole), 'manifests are kept first');
+    assert.match(
+      few.warnings.find((w) => w.code === 'analysis-partial')?.message ?? '',
+      /^analysis is partial: \d+ files beyond the maxFiles bound of 20 were not considered/,
     );
-    const bytes = await inputError(
-      analyzeRepository(fixture('fullstack'), { maxTotalBytes: 4096 }),
-    );
-    assert.deepEqual(
-      bytes.issues.map((i) => [i.file, i.field]),
-      [['.', 'maxTotalBytes']],
+    const bytes = await analyzeRepository(fixture('fullstack'), { maxTotalBytes: 8192 });
+    assert.deepEqual(names(bytes), names(whole));
+    assert.match(
+      bytes.warnings.find((w) => w.code === 'analysis-partial')?.message ?? '',
+      /^analysis is partial: \d+ files? \(\d+ bytes\) not read because the maxTotalBytes bound of 8192 bytes was reached/,
     );
   });
 

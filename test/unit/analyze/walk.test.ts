@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { walkRepository, type WalkOptions } from '../../../src/analyze/walk';
 import { WarningSink } from '../../../src/analyze/warnings';
-import { InputError } from '../../../src/model/errors';
 
 const BOUNDS: WalkOptions = {
   maxFiles: 1000,
   maxFileBytes: 1024 * 1024,
   maxTotalBytes: 8 * 1024 * 1024,
+  maxHashBytes: 64 * 1024 * 1024,
 };
 
 describe('analyze/walk', () => {
@@ -144,24 +144,29 @@ describe('analyze/walk', () => {
     assert.deepEqual((await walk()).paths, ['a.txt']);
   });
 
-  it('refuses a repository over the file or byte bound instead of analysing part of it', async () => {
+  it('spends the file and byte bounds in read order and warns, instead of refusing', async () => {
     for (let i = 0; i < 5; i++) write(`f${i}.txt`, '0123456789');
-    await assert.rejects(walk({ maxFiles: 4 }), (err: unknown) => {
-      assert.ok(err instanceof InputError);
-      assert.deepEqual(
-        err.issues.map((i) => [i.file, i.field]),
-        [['.', 'maxFiles']],
-      );
-      return true;
-    });
-    await assert.rejects(walk({ maxTotalBytes: 45 }), (err: unknown) => {
-      assert.ok(err instanceof InputError);
-      assert.deepEqual(
-        err.issues.map((i) => [i.file, i.field]),
-        [['.', 'maxTotalBytes']],
-      );
-      return true;
-    });
-    assert.equal((await walk({ maxFiles: 5, maxTotalBytes: 50 })).paths.length, 5);
+    write('package.json', '{}\n');
+    write('src/app.py', 'print(1)\n');
+    // Manifests first, then code, then other text: the last text files are the ones left out.
+    const few = await walk({ maxFiles: 4 });
+    assert.deepEqual(few.paths, ['f0.txt', 'f1.txt', 'package.json', 'src/app.py']);
+    assert.deepEqual(few.warnings, [['analysis-partial', undefined]]);
+    const bytes = await walk({ maxTotalBytes: 45 });
+    const read = bytes.files.filter((f) => f.text !== undefined).map((f) => f.path);
+    assert.deepEqual(read.sort(), ['f0.txt', 'f1.txt', 'f2.txt', 'package.json', 'src/app.py']);
+    // What was not read is still listed and hashed, so source digests do not lose it.
+    assert.equal(bytes.paths.length, 7);
+    assert.ok(bytes.files.every((f) => f.hash !== undefined));
+    assert.deepEqual(bytes.warnings, [['analysis-partial', undefined]]);
+    const unhashed = await walk({ maxTotalBytes: 45, maxHashBytes: 10 });
+    assert.deepEqual(
+      unhashed.files.filter((f) => f.hash === undefined).map((f) => f.path),
+      ['f4.txt'],
+    );
+    assert.equal(unhashed.warnings.length, 2);
+    const all = await walk({ maxFiles: 7, maxTotalBytes: 70 });
+    assert.equal(all.paths.length, 7);
+    assert.deepEqual(all.warnings, []);
   });
 });
