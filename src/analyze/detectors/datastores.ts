@@ -1,216 +1,31 @@
 /**
- * Datastores and queues: the engines stackpilot can run in the cluster from a pinned image,
- * and how to recognise them in compose images, connection-URL schemes, env var names and
- * client-library dependencies.
+ * Datastores and queues a unit uses, from its client-library dependencies and Prisma's
+ * datasource, and the draft of an engine run in the cluster from a pinned image. What the
+ * engines are and how they are recognised is in `store-catalog.ts`.
  */
-import type { ComponentKind, ExternalServiceKind } from '../../model/app';
 import { Draft, PRIORITY, type Loc } from '../draft';
 import type { UnitContext } from './context';
+import {
+  NPM_DEPS,
+  PGVECTOR_IMAGE,
+  PY_DEPS,
+  PY_EXTRAS,
+  STORES,
+  imageTag,
+  type StoreId,
+} from './store-catalog';
 
-/** Engines the analyzer recognises. */
-export type StoreId =
-  'postgres' | 'redis' | 'rabbitmq' | 'kafka' | 'nats' | 'mongodb' | 'qdrant' | 'chroma';
-
-/** What stackpilot needs to run an engine in the cluster. */
-export interface StoreDef {
-  id: StoreId;
-  kind: ComponentKind;
-  /** Image used when the app needs the engine but no compose file pins one. */
-  image: string;
-  port: number;
-  /** Kind of the external service when the engine is reached on a managed host. */
-  externalKind: ExternalServiceKind;
-}
-
-/** Default image, port and kinds of each engine. */
-export const STORES: Readonly<Record<StoreId, StoreDef>> = {
-  postgres: {
-    id: 'postgres',
-    kind: 'database',
-    image: 'postgres:16-alpine',
-    port: 5432,
-    externalKind: 'postgres',
-  },
-  redis: { id: 'redis', kind: 'cache', image: 'redis:7-alpine', port: 6379, externalKind: 'cache' },
-  rabbitmq: {
-    id: 'rabbitmq',
-    kind: 'queue',
-    image: 'rabbitmq:3.13-management-alpine',
-    port: 5672,
-    externalKind: 'queue',
-  },
-  kafka: {
-    id: 'kafka',
-    kind: 'queue',
-    image: 'apache/kafka:3.8.0',
-    port: 9092,
-    externalKind: 'queue',
-  },
-  nats: { id: 'nats', kind: 'queue', image: 'nats:2.10-alpine', port: 4222, externalKind: 'queue' },
-  mongodb: { id: 'mongodb', kind: 'database', image: 'mongo:7', port: 27017, externalKind: 'http' },
-  qdrant: {
-    id: 'qdrant',
-    kind: 'database',
-    image: 'qdrant/qdrant:v1.12.4',
-    port: 6333,
-    externalKind: 'vector',
-  },
-  chroma: {
-    id: 'chroma',
-    kind: 'database',
-    image: 'chromadb/chroma:0.5.20',
-    port: 8000,
-    externalKind: 'vector',
-  },
-};
-
-/** The Postgres image with pgvector, used when the app needs the extension. */
-export const PGVECTOR_IMAGE = 'pgvector/pgvector:pg16';
-
-const IMAGE_PATTERNS: Array<[RegExp, StoreId]> = [
-  [
-    /^(library\/)?(postgres|postgis\/postgis|pgvector\/pgvector|timescale\/timescaledb[-\w]*|bitnami\/postgresql|supabase\/postgres)$/,
-    'postgres',
-  ],
-  [
-    /^(library\/)?(redis|bitnami\/redis|redis\/redis-stack(-server)?|valkey\/valkey|bitnami\/valkey|eqalpha\/keydb)$/,
-    'redis',
-  ],
-  [/^(library\/)?(rabbitmq|bitnami\/rabbitmq)$/, 'rabbitmq'],
-  [
-    /^(apache\/kafka(-native)?|bitnami\/kafka|confluentinc\/cp-kafka|redpandadata\/redpanda|vectorized\/redpanda)$/,
-    'kafka',
-  ],
-  [/^(library\/)?(nats|bitnami\/nats)$/, 'nats'],
-  [/^(library\/)?(mongo|bitnami\/mongodb|mongodb\/mongodb-community-server)$/, 'mongodb'],
-  [/^qdrant\/qdrant$/, 'qdrant'],
-  [/^(chromadb\/chroma|chroma-core\/chroma)$/, 'chroma'],
-];
-
-/** Repository part of an image reference, without registry, tag or digest (`docker.io/library/redis:7` → `library/redis`). */
-export function imageRepository(image: string): string {
-  let ref = image.split('@')[0]!;
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  if (colon > slash) ref = ref.slice(0, colon);
-  const parts = ref.split('/');
-  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
-  return parts.join('/').toLowerCase();
-}
-
-/** Tag of an image reference (`redis:7.4-alpine` → `7.4-alpine`), if any. */
-export function imageTag(image: string): string | undefined {
-  const ref = image.split('@')[0]!;
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : undefined;
-}
-
-/** Engine of an image reference (`bitnami/redis:7` → redis), or `undefined`. */
-export function storeFromImage(image: string): StoreId | undefined {
-  const repo = imageRepository(image);
-  return IMAGE_PATTERNS.find(([re]) => re.test(repo))?.[1];
-}
-
-const SCHEMES: Record<string, StoreId> = {
-  postgres: 'postgres',
-  postgresql: 'postgres',
-  redis: 'redis',
-  rediss: 'redis',
-  valkey: 'redis',
-  amqp: 'rabbitmq',
-  amqps: 'rabbitmq',
-  kafka: 'kafka',
-  nats: 'nats',
-  tls: 'nats',
-  mongodb: 'mongodb',
-  'mongodb+srv': 'mongodb',
-};
-
-/** Engine of a connection URL scheme; driver suffixes are ignored (`postgresql+asyncpg`). */
-export function storeFromScheme(scheme: string): StoreId | undefined {
-  const s = scheme.toLowerCase();
-  return SCHEMES[s] ?? SCHEMES[s.split('+')[0]!];
-}
-
-const ENV_NAMES: Array<[RegExp, StoreId]> = [
-  [
-    /^(DATABASE_URL|DB_URL|POSTGRES(QL)?_(URL|URI|DSN|HOST)|PG(HOST|DATABASE)|DATABASE_URL_UNPOOLED|DIRECT_(DATABASE_)?URL)$/,
-    'postgres',
-  ],
-  [/^(REDIS_(URL|URI|HOST|DSN)|CACHE_URL|KV_URL|VALKEY_URL)$/, 'redis'],
-  [/^(RABBITMQ_(URL|URI|HOST)|AMQP_(URL|URI))$/, 'rabbitmq'],
-  [/^KAFKA_(BROKERS?|BOOTSTRAP_SERVERS|URL)$/, 'kafka'],
-  [/^NATS_(URL|SERVERS?)$/, 'nats'],
-  [/^(MONGO(DB)?_(URL|URI|HOST))$/, 'mongodb'],
-  [/^QDRANT_(URL|HOST)$/, 'qdrant'],
-  [/^CHROMA(DB)?_(URL|HOST)$/, 'chroma'],
-];
-
-/** Engine an env var name conventionally points at (`REDIS_URL` → redis). */
-export function storeFromEnvName(name: string): StoreId | undefined {
-  return ENV_NAMES.find(([re]) => re.test(name))?.[1];
-}
-
-interface DepStore {
-  store: StoreId;
-  vector?: string;
-}
-
-const NPM_DEPS: Record<string, DepStore> = {
-  pg: { store: 'postgres' },
-  postgres: { store: 'postgres' },
-  'pg-promise': { store: 'postgres' },
-  slonik: { store: 'postgres' },
-  pgvector: { store: 'postgres', vector: 'pgvector' },
-  redis: { store: 'redis' },
-  ioredis: { store: 'redis' },
-  bullmq: { store: 'redis' },
-  bull: { store: 'redis' },
-  amqplib: { store: 'rabbitmq' },
-  'amqp-connection-manager': { store: 'rabbitmq' },
-  kafkajs: { store: 'kafka' },
-  '@confluentinc/kafka-javascript': { store: 'kafka' },
-  nats: { store: 'nats' },
-  mongodb: { store: 'mongodb' },
-  mongoose: { store: 'mongodb' },
-  '@qdrant/js-client-rest': { store: 'qdrant', vector: 'qdrant' },
-  '@qdrant/qdrant-js': { store: 'qdrant', vector: 'qdrant' },
-  chromadb: { store: 'chroma', vector: 'chroma' },
-};
-
-const PY_DEPS: Record<string, DepStore> = {
-  psycopg: { store: 'postgres' },
-  psycopg2: { store: 'postgres' },
-  'psycopg2-binary': { store: 'postgres' },
-  'psycopg-binary': { store: 'postgres' },
-  asyncpg: { store: 'postgres' },
-  pg8000: { store: 'postgres' },
-  pgvector: { store: 'postgres', vector: 'pgvector' },
-  redis: { store: 'redis' },
-  rq: { store: 'redis' },
-  arq: { store: 'redis' },
-  pika: { store: 'rabbitmq' },
-  'aio-pika': { store: 'rabbitmq' },
-  aiormq: { store: 'rabbitmq' },
-  'kafka-python': { store: 'kafka' },
-  'confluent-kafka': { store: 'kafka' },
-  aiokafka: { store: 'kafka' },
-  'nats-py': { store: 'nats' },
-  pymongo: { store: 'mongodb' },
-  motor: { store: 'mongodb' },
-  beanie: { store: 'mongodb' },
-  mongoengine: { store: 'mongodb' },
-  'qdrant-client': { store: 'qdrant', vector: 'qdrant' },
-  chromadb: { store: 'chroma', vector: 'chroma' },
-};
-
-/** Extras that pull in a broker client (`celery[redis]`, `dramatiq[rabbitmq]`). */
-const PY_EXTRAS: Record<string, StoreId> = {
-  redis: 'redis',
-  rabbitmq: 'rabbitmq',
-  librabbitmq: 'rabbitmq',
-  sqs: 'redis',
-};
+export {
+  imageRepository,
+  imageTag,
+  PGVECTOR_IMAGE,
+  STORES,
+  storeFromEnvName,
+  storeFromImage,
+  storeFromScheme,
+  type StoreDef,
+  type StoreId,
+} from './store-catalog';
 
 /** Unit detector: datastore client libraries among the dependencies, and Prisma's datasource. */
 export function detectDatastoreDeps(ctx: UnitContext): void {
