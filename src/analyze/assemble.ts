@@ -159,12 +159,7 @@ function appNameOf(units: Unit[], rootName: string): string {
 }
 
 function detectUnit(repo: Repo, unit: Unit, warnings: WarningSink, appName: string): Draft {
-  const d = new Draft(
-    unit.dir === '.' ? appName : unitName(unit.dir),
-    unit.dir,
-    'unit',
-    unit,
-  );
+  const d = new Draft(unit.dir === '.' ? appName : unitName(unit.dir), unit.dir, 'unit', unit);
   const ctx = { repo, unit, draft: d, warnings };
   for (const detect of UNIT_DETECTORS) detect(ctx);
   applyHealthRoutes(d);
