@@ -7,7 +7,30 @@ import type { ComponentKind, ExternalServiceKind } from '../../model/app';
 
 /** Engines the analyzer recognises. */
 export type StoreId =
-  'postgres' | 'redis' | 'rabbitmq' | 'kafka' | 'nats' | 'mongodb' | 'qdrant' | 'chroma';
+  | 'postgres'
+  | 'redis'
+  | 'rabbitmq'
+  | 'kafka'
+  | 'nats'
+  | 'mongodb'
+  | 'qdrant'
+  | 'chroma'
+  | 'mysql'
+  | 'neo4j'
+  | 'elasticsearch'
+  | 'meilisearch'
+  | 'weaviate'
+  | 'milvus'
+  | 'minio'
+  | 'ollama';
+
+/** Engines that are vector stores: their drafts carry `features.vector`. */
+export const VECTOR_STORES: ReadonlySet<StoreId> = new Set([
+  'qdrant',
+  'chroma',
+  'weaviate',
+  'milvus',
+]);
 
 /** What stackpilot needs to run an engine in the cluster. */
 export interface StoreDef {
@@ -60,6 +83,51 @@ export const STORES: Readonly<Record<StoreId, StoreDef>> = {
     port: 8000,
     externalKind: 'vector',
   },
+  mysql: { id: 'mysql', kind: 'database', image: 'mysql:8.4.3', port: 3306, externalKind: 'http' },
+  neo4j: { id: 'neo4j', kind: 'database', image: 'neo4j:5.26.0', port: 7687, externalKind: 'http' },
+  elasticsearch: {
+    id: 'elasticsearch',
+    kind: 'database',
+    image: 'docker.elastic.co/elasticsearch/elasticsearch:8.16.1',
+    port: 9200,
+    externalKind: 'http',
+  },
+  meilisearch: {
+    id: 'meilisearch',
+    kind: 'database',
+    image: 'getmeili/meilisearch:v1.11.3',
+    port: 7700,
+    externalKind: 'http',
+  },
+  weaviate: {
+    id: 'weaviate',
+    kind: 'database',
+    image: 'cr.weaviate.io/semitechnologies/weaviate:1.27.6',
+    port: 8080,
+    externalKind: 'vector',
+  },
+  milvus: {
+    id: 'milvus',
+    kind: 'database',
+    image: 'milvusdb/milvus:v2.4.17',
+    port: 19530,
+    externalKind: 'vector',
+  },
+  minio: {
+    id: 'minio',
+    kind: 'database',
+    image: 'minio/minio:RELEASE.2024-11-07T00-52-20Z',
+    port: 9000,
+    externalKind: 'blob',
+  },
+  // A model server: it answers HTTP like a backend, and is an LLM provider when hosted.
+  ollama: {
+    id: 'ollama',
+    kind: 'backend',
+    image: 'ollama/ollama:0.4.7',
+    port: 11434,
+    externalKind: 'llm',
+  },
 };
 
 /** The Postgres image with pgvector, used when the app needs the extension. */
@@ -71,7 +139,7 @@ const IMAGE_PATTERNS: Array<[RegExp, StoreId]> = [
     'postgres',
   ],
   [
-    /^(library\/)?(redis|bitnami\/redis|redis\/redis-stack(-server)?|valkey\/valkey|bitnami\/valkey|eqalpha\/keydb)$/,
+    /^(library\/)?(redis|bitnami\/redis|redis\/redis-stack(-server)?|redislabs\/(redismod|redisearch|rejson)|valkey\/valkey|bitnami\/valkey|eqalpha\/keydb)$/,
     'redis',
   ],
   [/^(library\/)?(rabbitmq|bitnami\/rabbitmq)$/, 'rabbitmq'],
@@ -83,6 +151,20 @@ const IMAGE_PATTERNS: Array<[RegExp, StoreId]> = [
   [/^(library\/)?(mongo|bitnami\/mongodb|mongodb\/mongodb-community-server)$/, 'mongodb'],
   [/^qdrant\/qdrant$/, 'qdrant'],
   [/^(chromadb\/chroma|chroma-core\/chroma)$/, 'chroma'],
+  [
+    /^(library\/)?(mysql|mariadb|percona|bitnami\/mysql|bitnami\/mariadb|mysql\/mysql-server|percona\/percona-server)$/,
+    'mysql',
+  ],
+  [/^(library\/)?neo4j$|^bitnami\/neo4j$/, 'neo4j'],
+  [
+    /^(library\/)?elasticsearch$|^(elasticsearch\/elasticsearch|bitnami\/elasticsearch|opensearchproject\/opensearch|bitnami\/opensearch)$/,
+    'elasticsearch',
+  ],
+  [/^getmeili\/meilisearch$/, 'meilisearch'],
+  [/^semitechnologies\/weaviate$/, 'weaviate'],
+  [/^milvusdb\/milvus$/, 'milvus'],
+  [/^(minio\/minio|bitnami\/minio)$/, 'minio'],
+  [/^ollama\/ollama$/, 'ollama'],
 ];
 
 /** Repository part of an image reference, without registry, tag or digest (`docker.io/library/redis:7` → `library/redis`). */
@@ -122,6 +204,13 @@ const SCHEMES: Record<string, StoreId> = {
   tls: 'nats',
   mongodb: 'mongodb',
   'mongodb+srv': 'mongodb',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  neo4j: 'neo4j',
+  'neo4j+s': 'neo4j',
+  'neo4j+ssc': 'neo4j',
+  bolt: 'neo4j',
+  'bolt+s': 'neo4j',
 };
 
 /** Engine of a connection URL scheme; driver suffixes are ignored (`postgresql+asyncpg`). */
@@ -142,6 +231,14 @@ const ENV_NAMES: Array<[RegExp, StoreId]> = [
   [/^(MONGO(DB)?_(URL|URI|HOST))$/, 'mongodb'],
   [/^QDRANT_(URL|HOST)$/, 'qdrant'],
   [/^CHROMA(DB)?_(URL|HOST)$/, 'chroma'],
+  [/^(MYSQL|MARIADB)_(URL|URI|HOST|DSN)$/, 'mysql'],
+  [/^NEO4J_(URI|URL|HOST)$/, 'neo4j'],
+  [/^(ELASTICSEARCH|ELASTIC|ES|OPENSEARCH)_(URL|HOSTS?|ENDPOINT|NODES?)$/, 'elasticsearch'],
+  [/^MEILI(SEARCH)?_(HOST|URL)$/, 'meilisearch'],
+  [/^WEAVIATE_(URL|HOST)$/, 'weaviate'],
+  [/^MILVUS_(URI|URL|HOST)$/, 'milvus'],
+  [/^MINIO_(ENDPOINT|URL|HOST)$/, 'minio'],
+  [/^OLLAMA_(HOST|URL|BASE_URL|API_BASE|ENDPOINT)$/, 'ollama'],
 ];
 
 /** Engine an env var name conventionally points at (`REDIS_URL` → redis). */
@@ -176,6 +273,18 @@ export const NPM_DEPS: Record<string, DepStore> = {
   '@qdrant/js-client-rest': { store: 'qdrant', vector: 'qdrant' },
   '@qdrant/qdrant-js': { store: 'qdrant', vector: 'qdrant' },
   chromadb: { store: 'chroma', vector: 'chroma' },
+  mysql: { store: 'mysql' },
+  mysql2: { store: 'mysql' },
+  mariadb: { store: 'mysql' },
+  'neo4j-driver': { store: 'neo4j' },
+  '@elastic/elasticsearch': { store: 'elasticsearch' },
+  '@opensearch-project/opensearch': { store: 'elasticsearch' },
+  meilisearch: { store: 'meilisearch' },
+  'weaviate-client': { store: 'weaviate', vector: 'weaviate' },
+  'weaviate-ts-client': { store: 'weaviate', vector: 'weaviate' },
+  '@zilliz/milvus2-sdk-node': { store: 'milvus', vector: 'milvus' },
+  minio: { store: 'minio' },
+  ollama: { store: 'ollama' },
 };
 
 /** Python client libraries by normalised distribution name. */
@@ -203,6 +312,25 @@ export const PY_DEPS: Record<string, DepStore> = {
   mongoengine: { store: 'mongodb' },
   'qdrant-client': { store: 'qdrant', vector: 'qdrant' },
   chromadb: { store: 'chroma', vector: 'chroma' },
+  mysqlclient: { store: 'mysql' },
+  pymysql: { store: 'mysql' },
+  'mysql-connector-python': { store: 'mysql' },
+  aiomysql: { store: 'mysql' },
+  asyncmy: { store: 'mysql' },
+  mariadb: { store: 'mysql' },
+  neo4j: { store: 'neo4j' },
+  py2neo: { store: 'neo4j' },
+  'langchain-neo4j': { store: 'neo4j' },
+  elasticsearch: { store: 'elasticsearch' },
+  'elasticsearch-dsl': { store: 'elasticsearch' },
+  'opensearch-py': { store: 'elasticsearch' },
+  meilisearch: { store: 'meilisearch' },
+  'weaviate-client': { store: 'weaviate', vector: 'weaviate' },
+  pymilvus: { store: 'milvus', vector: 'milvus' },
+  minio: { store: 'minio' },
+  ollama: { store: 'ollama' },
+  'langchain-ollama': { store: 'ollama' },
+  'llama-index-llms-ollama': { store: 'ollama' },
 };
 
 /** Extras that pull in a broker client (`celery[redis]`, `dramatiq[rabbitmq]`). */

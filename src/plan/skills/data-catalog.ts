@@ -165,7 +165,7 @@ export const DATA_CATALOG: Record<DataEngine, DataServiceSpec> = {
 export const PGVECTOR_IMAGE = 'pgvector/pgvector:0.8.0-pg16';
 
 const OTHER_STORES =
-  /mysql|mariadb|mongo|elasticsearch|opensearch|qdrant|chroma|weaviate|milvus|memcached|kafka|nats|minio/;
+  /mysql|mariadb|percona|mongo|neo4j|elasticsearch|opensearch|meilisearch|qdrant|chroma|weaviate|milvus|memcached|kafka|nats|minio|ollama/;
 
 /** Which engine a data component is, from its image, framework or name, else from its kind. */
 export function dataEngine(c: Component): DataEngine | undefined {
