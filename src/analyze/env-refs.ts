@@ -3,8 +3,7 @@
  * `os.environ["X"]`, `os.getenv("X", "default")`, django-environ and python-decouple calls,
  * the fields of pydantic `BaseSettings` classes (which read `FIELD_NAME` from the env), and
  * Go's `os.Getenv("X")` / `os.LookupEnv("X")` (with the `if v == "" { v = "default" }` that
- * usually follows), and the JVM's `System.getenv("X")`. A literal default found beside the
- * reference is kept for classification only.
+ * usually follows). A literal default found beside the reference is kept for classification only.
  */
 import type { EnvRef } from './draft';
 import type { SourceText } from './repo';
@@ -37,13 +36,11 @@ const PY_PATTERNS: RegExp[] = [
   ),
 ];
 
-const JVM_READ = new RegExp(`System\\.getenv\\(\\s*"(${NAME})"\\s*\\)`, 'g');
 const GO_READ = new RegExp(`os\\.(?:Getenv|LookupEnv)\\(\\s*"(${NAME})"\\s*\\)`, 'g');
 
 /** Env references in one JS/TS, Python or Go file. */
 export function scanEnvRefs(src: SourceText, settingsFile: boolean): EnvRef[] {
   if (src.path.endsWith('.go')) return goEnvRefs(src);
-  if (/\.(java|kt)$/.test(src.path)) return jvmEnvRefs(src);
   const py = src.path.endsWith('.py');
   const refs: EnvRef[] = [];
   const source = settingsFile ? 'settings' : 'code';
@@ -162,13 +159,4 @@ export function goEmptyDefault(after: string, v: string): string | undefined {
     `^[^\\n]*\\n(?:[^\\n]*\\n){0,3}?\\s*if\\s+${v}\\s*==\\s*""\\s*\\{\\s*${v}\\s*=\\s*"([^"\\n]*)"`,
   );
   return re.exec(after)?.[1];
-}
-
-/** Java and Kotlin reads: `System.getenv("X")`. */
-function jvmEnvRefs(src: SourceText): EnvRef[] {
-  return [...src.text.matchAll(JVM_READ)].map((m) => ({
-    name: m[1]!,
-    source: 'code' as const,
-    loc: { file: src.path, line: src.lineAt(m.index) },
-  }));
 }

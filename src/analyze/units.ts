@@ -59,9 +59,6 @@ const MARKERS = new Set([
   'Dockerfile',
   'Procfile',
   'go.mod',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
 ]);
 const MANIFESTS = new Set([
   'package.json',
@@ -71,18 +68,15 @@ const MANIFESTS = new Set([
   'setup.py',
   'manage.py',
   'go.mod',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
 ]);
-const CODE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|py|go|java|kt)$/;
+const CODE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|py|go)$/;
 const TEST_DIR = /(^|\/)(tests?|__tests__|__mocks__|e2e|cypress|playwright)\//;
-/** Go's vendored dependencies and Maven's generated `target/` are not what the unit itself runs. */
-const NOT_OWN_CODE = /(^|\/)vendor\/.*\.go$|(^|\/)target\/.*\.(java|kt)$/;
+/** Go's vendored dependencies are other people's code, not what the unit itself runs. */
+const GO_VENDOR = /(^|\/)vendor\/.*\.go$/;
 const TEST_FILE =
   /(^|\/)(test_[^/]*\.py|[^/]*_test\.(py|go)|conftest\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?|[^/]*\.d\.ts)$/;
 
-/** JavaScript/TypeScript, Python, Go or JVM (Java, Kotlin) source, by extension. */
+/** JavaScript/TypeScript, Python or Go source, by extension. */
 export function isCodeFile(path: string): boolean {
   return CODE.test(path);
 }
@@ -183,7 +177,7 @@ function buildUnit(
         (f) =>
           CODE.test(f.path) &&
           !isTestPath(relTo(dir, f.path)) &&
-          !NOT_OWN_CODE.test(relTo(dir, f.path)) &&
+          !GO_VENDOR.test(relTo(dir, f.path)) &&
           f.text !== undefined,
       )
       .map((f) => f.path),

@@ -33,8 +33,7 @@ export const ComponentKindSchema = z.enum([
 ]);
 export type ComponentKind = z.infer<typeof ComponentKindSchema>;
 
-/** Source language of a component; `java` covers the JVM languages built by Maven or Gradle (Kotlin too). */
-export const LanguageSchema = z.enum(['typescript', 'javascript', 'python', 'go', 'java', 'other']);
+export const LanguageSchema = z.enum(['typescript', 'javascript', 'python', 'go', 'other']);
 export type Language = z.infer<typeof LanguageSchema>;
 
 /** Where an environment variable was declared or referenced. */

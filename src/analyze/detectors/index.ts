@@ -19,7 +19,6 @@ import { detectNodeWorker } from './node-worker';
 import { detectProcfile } from './procfile';
 import { detectPythonBasics } from './python';
 import { detectPythonWorker } from './python-worker';
-import { detectSpring } from './spring';
 
 /** Per-unit detectors in run order. */
 export const UNIT_DETECTORS: readonly UnitDetector[] = [
@@ -33,7 +32,6 @@ export const UNIT_DETECTORS: readonly UnitDetector[] = [
   detectPythonWorker,
   detectPythonBasics,
   detectGo,
-  detectSpring,
   detectProcfile,
   detectEnvFiles,
   detectDatastoreDeps,
