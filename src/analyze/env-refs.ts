@@ -1,9 +1,8 @@
 /**
  * Environment variable references in source code: `process.env.X`, `import.meta.env.X`,
  * `os.environ["X"]`, `os.getenv("X", "default")`, django-environ and python-decouple calls,
- * the fields of pydantic `BaseSettings` classes (which read `FIELD_NAME` from the env), and
- * Go's `os.Getenv("X")` / `os.LookupEnv("X")` (with the `if v == "" { v = "default" }` that
- * usually follows). A literal default found beside the reference is kept for classification only.
+ * and the fields of pydantic `BaseSettings` classes (which read `FIELD_NAME` from the env).
+ * A literal default found beside the reference is kept for classification only.
  */
 import type { EnvRef } from './draft';
 import type { SourceText } from './repo';
@@ -36,11 +35,8 @@ const PY_PATTERNS: RegExp[] = [
   ),
 ];
 
-const GO_READ = new RegExp(`os\\.(?:Getenv|LookupEnv)\\(\\s*"(${NAME})"\\s*\\)`, 'g');
-
-/** Env references in one JS/TS, Python or Go file. */
+/** Env references in one JS/TS or Python file. */
 export function scanEnvRefs(src: SourceText, settingsFile: boolean): EnvRef[] {
-  if (src.path.endsWith('.go')) return goEnvRefs(src);
   const py = src.path.endsWith('.py');
   const refs: EnvRef[] = [];
   const source = settingsFile ? 'settings' : 'code';
@@ -111,52 +107,4 @@ function settingsClassRefs(src: SourceText): EnvRef[] {
     }
   }
   return out;
-}
-
-/**
- * Go reads: `os.Getenv("X")` and `os.LookupEnv("X")`. A default is the literal assigned to the
- * variable that holds the read when it is empty: `port := os.Getenv("PORT")` followed by
- * `if port == "" { port = "8080" }`.
- */
-function goEnvRefs(src: SourceText): EnvRef[] {
-  const out: EnvRef[] = [];
-  for (const m of src.text.matchAll(GO_READ)) {
-    const before = src.text.slice(Math.max(0, m.index - 80), m.index);
-    const holder = /\b([A-Za-z_]\w*)\s*(?:,\s*\w+\s*)?:?=\s*$/.exec(before)?.[1];
-    const value = holder ? goEmptyDefault(src.text.slice(m.index), holder) : undefined;
-    out.push({
-      name: m[1]!,
-      source: 'code',
-      ...(value !== undefined ? { value } : {}),
-      loc: { file: src.path, line: src.lineAt(m.index) },
-    });
-  }
-  // A helper that reads the variable its parameter names (`mustMapEnv(&addr, "CART_ADDR")`).
-  for (const fn of src.text.matchAll(/^func\s+(\w+)\(([^)]*)\)[^{\n]*\{([\s\S]*?)^\}/gm)) {
-    const params = fn[2]!.split(',').map((p) => p.trim().split(/\s+/)[0]!);
-    const at = params.findIndex(
-      (p) => p && new RegExp(`os\\.(?:Getenv|LookupEnv)\\(\\s*${p}\\s*\\)`).test(fn[3]!),
-    );
-    if (at < 0) continue;
-    const call = new RegExp(`(?<!func\\s)\\b${fn[1]}\\(((?:[^()"\\n]|"[^"\\n]*")*)\\)`, 'g');
-    for (const c of src.text.matchAll(call)) {
-      const arg = c[1]!.split(',')[at]?.trim();
-      const name = arg && /^"([A-Za-z_][A-Za-z0-9_]*)"$/.exec(arg)?.[1];
-      if (name)
-        out.push({
-          name,
-          source: 'code',
-          loc: { file: src.path, line: src.lineAt(c.index), note: `read by ${fn[1]}` },
-        });
-    }
-  }
-  return out;
-}
-
-/** The literal of `if v == "" { v = "lit" }` within the few lines after a read into `v`. */
-export function goEmptyDefault(after: string, v: string): string | undefined {
-  const re = new RegExp(
-    `^[^\\n]*\\n(?:[^\\n]*\\n){0,3}?\\s*if\\s+${v}\\s*==\\s*""\\s*\\{\\s*${v}\\s*=\\s*"([^"\\n]*)"`,
-  );
-  return re.exec(after)?.[1];
 }

@@ -69,14 +69,12 @@ const MANIFESTS = new Set([
   'manage.py',
   'go.mod',
 ]);
-const CODE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|py|go)$/;
+const CODE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|py)$/;
 const TEST_DIR = /(^|\/)(tests?|__tests__|__mocks__|e2e|cypress|playwright)\//;
-/** Go's vendored dependencies are other people's code, not what the unit itself runs. */
-const GO_VENDOR = /(^|\/)vendor\/.*\.go$/;
 const TEST_FILE =
-  /(^|\/)(test_[^/]*\.py|[^/]*_test\.(py|go)|conftest\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?|[^/]*\.d\.ts)$/;
+  /(^|\/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?|[^/]*\.d\.ts)$/;
 
-/** JavaScript/TypeScript, Python or Go source, by extension. */
+/** JavaScript/TypeScript or Python source, by extension. */
 export function isCodeFile(path: string): boolean {
   return CODE.test(path);
 }
@@ -173,13 +171,7 @@ function buildUnit(
     dir,
     files,
     codeFiles: files
-      .filter(
-        (f) =>
-          CODE.test(f.path) &&
-          !isTestPath(relTo(dir, f.path)) &&
-          !GO_VENDOR.test(relTo(dir, f.path)) &&
-          f.text !== undefined,
-      )
+      .filter((f) => CODE.test(f.path) && !isTestPath(relTo(dir, f.path)) && f.text !== undefined)
       .map((f) => f.path),
     npmDeps: new Map(),
     pyDeps: new Map(),

@@ -12,7 +12,6 @@ import { detectNodeServer } from './express';
 import { detectExternalServices } from './external-services';
 import { detectFastapi } from './fastapi';
 import { detectFlask } from './flask';
-import { detectGo } from './go';
 import { detectNextjs } from './nextjs';
 import { detectNodeBasics } from './node';
 import { detectNodeWorker } from './node-worker';
@@ -31,7 +30,6 @@ export const UNIT_DETECTORS: readonly UnitDetector[] = [
   detectFlask,
   detectPythonWorker,
   detectPythonBasics,
-  detectGo,
   detectProcfile,
   detectEnvFiles,
   detectDatastoreDeps,
