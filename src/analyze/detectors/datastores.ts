@@ -11,7 +11,6 @@ import {
   PY_DEPS,
   PY_EXTRAS,
   STORES,
-  VECTOR_STORES,
   imageTag,
   type StoreId,
 } from './store-catalog';
@@ -104,7 +103,7 @@ export function storeDraft(
   d.claim('port', def.port, PRIORITY.default, { ...loc, note: `${store} port` });
   d.claim('language', 'other', PRIORITY.default, { ...loc, note: 'prebuilt image' });
   d.claim('public', false, PRIORITY.default, { ...loc, note: 'datastores are internal' });
-  const vec = /pgvector/.test(ref) ? 'pgvector' : VECTOR_STORES.has(store) ? store : vector;
+  const vec = /pgvector/.test(ref) ? 'pgvector' : def.externalKind === 'vector' ? store : vector;
   if (vec) d.feature('vector', vec, priority, { ...loc, note: `vector store ${vec}` });
   return d;
 }

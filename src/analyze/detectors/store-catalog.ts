@@ -24,14 +24,6 @@ export type StoreId =
   | 'minio'
   | 'ollama';
 
-/** Engines that are vector stores: their drafts carry `features.vector`. */
-export const VECTOR_STORES: ReadonlySet<StoreId> = new Set([
-  'qdrant',
-  'chroma',
-  'weaviate',
-  'milvus',
-]);
-
 /** What stackpilot needs to run an engine in the cluster. */
 export interface StoreDef {
   id: StoreId;
