@@ -5,7 +5,7 @@
  */
 import type { AppModel, Component, EnvVar, Evidence } from '../model/app';
 import { InputError } from '../model/errors';
-import { classifyEnv, fingerprint, redactSecrets } from './classify-env';
+import { classifyEnv, DECLARED_CONFIG_REASON, fingerprint, redactSecrets } from './classify-env';
 import { analyzeCommand } from './commands';
 import { parseCompose, type ComposeService } from './detectors/compose';
 import { imageRepository, storeDraft, storeFromImage } from './detectors/datastores';
@@ -490,7 +490,7 @@ function envVars(d: Draft): { env: EnvVar[]; evidence: Evidence[] } {
       v = {
         ...rest,
         classification: 'config',
-        reason: 'declared config in stackpilot.yaml',
+        reason: DECLARED_CONFIG_REASON,
         ...(keep !== undefined ? { defaultValue: keep } : {}),
       };
     }

@@ -17,6 +17,9 @@ import { createHash } from 'node:crypto';
 import type { EnvSource, EnvVar } from '../model/app';
 import { storeFromEnvName } from './detectors/datastores';
 
+/** The reason of a variable `stackpilot.yaml` declares config, value and all. */
+export const DECLARED_CONFIG_REASON = 'declared config in stackpilot.yaml';
+
 /** One value of a variable as found, with where it came from. */
 export interface EnvValue {
   source: EnvSource;

@@ -7,12 +7,9 @@
  * upload is held to the same rules with the analyzer's own classifier and redaction, so that a
  * value the analyzer would have dropped is refused (422) rather than stored in a plan.
  */
-import { classifyEnv, redactSecrets } from '../analyze/classify-env';
+import { classifyEnv, DECLARED_CONFIG_REASON, redactSecrets } from '../analyze/classify-env';
 import type { AppModel, Evidence } from '../model/app';
 import { UnusableInputError, type InputIssue } from '../model/errors';
-
-/** The reason the analyzer gives a variable `stackpilot.yaml` declares config, value and all. */
-const DECLARED_CONFIG = 'declared config in stackpilot.yaml';
 
 /** A host as the analyzer records it: a name or address, maybe a port; no scheme, path or user. */
 const HOST = /^[A-Za-z0-9*_.:[\]-]{1,253}$/;
@@ -46,7 +43,7 @@ export function uploadedValueIssues(app: AppModel, prefix = 'body.app'): InputIs
       if (
         v.classification === 'config' &&
         v.defaultValue !== undefined &&
-        v.reason !== DECLARED_CONFIG
+        v.reason !== DECLARED_CONFIG_REASON
       ) {
         const seen = classifyEnv(v.name, [{ source: 'code', value: v.defaultValue }]);
         if (seen.classification === 'secret')
